@@ -1,0 +1,38 @@
+// `npm test`: installs what is missing (dependencies, a Chromium where apt-get can run), then runs the
+// type check, the Node tests (server code, build checks) and the browser suite in headless Chromium.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { chromiumVersion, ensureChromium, ensureDependencies, root } from './ensure.mjs';
+
+ensureDependencies();
+const chrome = ensureChromium();
+console.log(`[test] browser: ${chrome} (${chromiumVersion(chrome)})`);
+
+const only = process.argv[2]; // `npm test -- node` or `npm test -- browser`
+
+function step(name, command, args, env = {}) {
+  console.log(`\n[test] ${name}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, env: { ...process.env, CHROME_PATH: chrome, ...env } });
+  if (result.status !== 0) {
+    console.error(`[test] ${name} failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function testFiles(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...testFiles(path));
+    else if (name.endsWith('.test.ts')) out.push(relative(root, path));
+  }
+  return out.sort();
+}
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+if (!only || only === 'types') step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+if (!only || only === 'node') step('node tests', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...testFiles(join(root, 'test', 'node'))]);
+if (!only || only === 'browser') step('browser tests', bin('web-test-runner'), []);
+console.log('\n[test] all passed');

@@ -1,0 +1,127 @@
+import { AvatarError } from '../errors/avatar-error.js';
+import { findProvider, providerNames } from '../providers/registry.js';
+import type { FetchSession, Quality, SessionConfig, StopSession, VideoEncoding } from '../session/session-types.js';
+import type { TransportKind } from '../transports/transport.js';
+
+/** The raw settings as the element holds them (attributes are strings, or null when absent). */
+export interface RawSettings {
+  provider: string | null | undefined;
+  avatarId: string | null | undefined;
+  quality: string | null | undefined;
+  videoEncoding: string | null | undefined;
+  voiceId: string | null | undefined;
+  voiceRate: string | null | undefined;
+  language: string | null | undefined;
+  streamType: string | null | undefined;
+  tokenUrl: string | null | undefined;
+  tokenTimeout: string | null | undefined;
+  autostart: string | null | undefined;
+  sessionParams: unknown;
+  fetchSession: FetchSession | undefined;
+  stopSession: StopSession | undefined;
+}
+
+const QUALITIES = ['high', 'medium', 'low'] as const;
+const ENCODINGS = ['H264', 'VP8'] as const;
+const STREAM_TYPES = ['agora', 'livekit', 'trtc'] as const;
+export const AUTOSTART_VALUES = ['', 'any', 'muted'] as const;
+export type Autostart = 'off' | 'any' | 'muted';
+
+/** Voice speed accepted by the element; vendors narrow it further on the server. */
+const VOICE_RATE_MIN = 0.5;
+const VOICE_RATE_MAX = 2;
+const DEFAULT_TOKEN_TIMEOUT = 15_000;
+
+function bad(attribute: string, value: string, expected: string): AvatarError {
+  return new AvatarError('invalid-attribute', `${attribute}="${value}" is not valid: expected ${expected}.`, { attribute });
+}
+
+function oneOf<T extends string>(attribute: string, value: string, allowed: readonly T[], normalise: (v: string) => string): T {
+  const normalised = normalise(value.trim());
+  const match = allowed.find((a) => a === normalised);
+  if (!match) throw bad(attribute, value, allowed.join(', '));
+  return match;
+}
+
+const present = (value: string | null | undefined): value is string => typeof value === 'string' && value.trim() !== '';
+
+export function parseAutostart(value: string | null | undefined): Autostart {
+  if (value === null || value === undefined) return 'off';
+  const v = value.trim().toLowerCase();
+  if (v === 'muted') return 'muted';
+  if (v === '' || v === 'any' || v === 'autostart' || v === 'true') return 'any';
+  throw bad('autostart', value, 'no value, "any" or "muted"');
+}
+
+/**
+ * Checks every setting and builds the session config. Throws the first `invalid-attribute` (or
+ * `unknown-provider`) error, naming the attribute and the values it takes.
+ */
+export function readConfig(raw: RawSettings): SessionConfig {
+  const provider = present(raw.provider) ? raw.provider.trim() : 'local';
+  if (!findProvider(provider)) {
+    throw new AvatarError('unknown-provider', `provider="${provider}" is not a known provider: use one of ${providerNames().join(', ')}.`, {
+      attribute: 'provider',
+    });
+  }
+  const config: SessionConfig = { provider, tokenTimeout: DEFAULT_TOKEN_TIMEOUT };
+  if (present(raw.avatarId)) config.avatarId = raw.avatarId.trim();
+  if (present(raw.quality)) config.quality = oneOf<Quality>('quality', raw.quality, QUALITIES, (v) => v.toLowerCase());
+  if (present(raw.videoEncoding)) {
+    config.videoEncoding = oneOf<VideoEncoding>('video-encoding', raw.videoEncoding, ENCODINGS, (v) => v.toUpperCase());
+  }
+  if (present(raw.voiceId)) config.voiceId = raw.voiceId.trim();
+  if (present(raw.voiceRate)) {
+    const rate = Number(raw.voiceRate);
+    if (!Number.isFinite(rate) || rate < VOICE_RATE_MIN || rate > VOICE_RATE_MAX) {
+      throw bad('voice-rate', raw.voiceRate, `a number from ${VOICE_RATE_MIN} to ${VOICE_RATE_MAX}`);
+    }
+    config.voiceRate = rate;
+  }
+  if (present(raw.language)) {
+    if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(raw.language.trim())) {
+      throw bad('language', raw.language, 'a language tag such as "en" or "en-US"');
+    }
+    config.language = raw.language.trim();
+  }
+  if (present(raw.streamType)) {
+    config.streamType = oneOf<TransportKind & (typeof STREAM_TYPES)[number]>('stream-type', raw.streamType, STREAM_TYPES, (v) =>
+      v.toLowerCase(),
+    );
+  }
+  if (present(raw.tokenUrl)) {
+    let url: URL;
+    try {
+      url = new URL(raw.tokenUrl, globalThis.document?.baseURI);
+    } catch {
+      throw bad('token-url', raw.tokenUrl, 'a URL');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw bad('token-url', raw.tokenUrl, 'an http(s) URL');
+    config.tokenUrl = url.href;
+  }
+  if (present(raw.tokenTimeout)) {
+    const timeout = Number(raw.tokenTimeout);
+    if (!Number.isInteger(timeout) || timeout <= 0) throw bad('token-timeout', raw.tokenTimeout, 'a whole number of milliseconds');
+    config.tokenTimeout = timeout;
+  }
+  parseAutostart(raw.autostart);
+  if (raw.sessionParams !== undefined && raw.sessionParams !== null) {
+    if (typeof raw.sessionParams !== 'object' || Array.isArray(raw.sessionParams)) {
+      throw new AvatarError('invalid-attribute', 'sessionParams must be a plain object.', { attribute: 'sessionParams' });
+    }
+    config.sessionParams = raw.sessionParams as Record<string, unknown>;
+  }
+  if (raw.fetchSession !== undefined && raw.fetchSession !== null) {
+    if (typeof raw.fetchSession !== 'function') {
+      throw new AvatarError('invalid-attribute', 'fetchSession must be a function.', { attribute: 'fetchSession' });
+    }
+    config.fetchSession = raw.fetchSession;
+  }
+  if (raw.stopSession !== undefined && raw.stopSession !== null) {
+    if (typeof raw.stopSession !== 'function') {
+      throw new AvatarError('invalid-attribute', 'stopSession must be a function.', { attribute: 'stopSession' });
+    }
+    config.stopSession = raw.stopSession;
+  }
+  return config;
+}

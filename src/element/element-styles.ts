@@ -1,0 +1,145 @@
+import { css } from 'lit';
+
+/** Adopted stylesheets: no inline <style>, so pages with a strict `style-src 'self'` need nothing extra. */
+export const elementStyles = css`
+  :host {
+    display: inline-block;
+    position: relative;
+    box-sizing: border-box;
+    vertical-align: top;
+    width: var(--streaming-avatar-width, 480px);
+    max-width: 100%;
+    height: var(--streaming-avatar-height, auto);
+    aspect-ratio: var(--streaming-avatar-aspect-ratio, 16 / 9);
+    min-width: 160px;
+    min-height: 90px;
+    overflow: hidden;
+    border-radius: var(--streaming-avatar-radius, 12px);
+    background: var(--streaming-avatar-background, #0b1020);
+    color: var(--streaming-avatar-color, #fff);
+    font: var(--streaming-avatar-font, 14px/1.4 system-ui, sans-serif);
+    contain: layout paint;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .frame,
+  video,
+  .media-container,
+  [part~='poster'] {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+  }
+  video {
+    display: block;
+    object-fit: var(--streaming-avatar-object-fit, cover);
+    background: transparent;
+    /* Kept laid out (not display:none) while hidden: SDKs pause video attached to invisible elements. */
+    opacity: 0;
+    transition: opacity 0.25s ease;
+  }
+  :host([state='connected']) video,
+  :host([state='reconnecting']) video {
+    opacity: 1;
+  }
+  .media-container {
+    pointer-events: none;
+  }
+  [part~='poster'] {
+    display: grid;
+    place-items: center;
+    background: radial-gradient(circle at 50% 40%, #2a3b6e 0, #0b1020 70%);
+    transition: opacity 0.25s ease;
+  }
+  [part~='poster'][hidden] {
+    display: none;
+  }
+  ::slotted([slot='poster']),
+  [part~='poster-image'] {
+    width: 100%;
+    height: 100%;
+    object-fit: var(--streaming-avatar-object-fit, cover);
+  }
+  .overlay {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    place-items: center;
+    pointer-events: none;
+  }
+  .overlay > * {
+    pointer-events: auto;
+  }
+  [part~='start-button'],
+  [part~='unmute-button'] {
+    font: inherit;
+    font-weight: 600;
+    color: var(--streaming-avatar-button-color, #fff);
+    background: var(--streaming-avatar-accent, #3b6cf6);
+    border: 0;
+    border-radius: 999px;
+    padding: 0.6em 1.4em;
+    cursor: pointer;
+    box-shadow: 0 2px 10px rgb(0 0 0 / 35%);
+  }
+  [part~='start-button']:focus-visible,
+  [part~='unmute-button']:focus-visible {
+    outline: 3px solid var(--streaming-avatar-focus-ring, #ffd43b);
+    outline-offset: 2px;
+  }
+  [part~='unmute-button'] {
+    position: absolute;
+    top: 0.75em;
+    right: 0.75em;
+  }
+  [hidden] {
+    display: none !important;
+  }
+  [part~='status'] {
+    position: absolute;
+    left: 0.75em;
+    right: 0.75em;
+    bottom: 0.75em;
+    text-align: center;
+    text-shadow: 0 1px 3px rgb(0 0 0 / 80%);
+  }
+  [part~='status']:empty {
+    display: none;
+  }
+  :host([state='error']) [part~='status'] {
+    color: var(--streaming-avatar-error-color, #ffb4b4);
+  }
+  [part~='badge'] {
+    position: absolute;
+    top: 0.75em;
+    left: 0.75em;
+    padding: 0.15em 0.6em;
+    border-radius: 999px;
+    font-size: 0.8em;
+    background: rgb(0 0 0 / 55%);
+  }
+  .spinner {
+    width: 2.2em;
+    height: 2.2em;
+    border-radius: 50%;
+    border: 3px solid rgb(255 255 255 / 30%);
+    border-top-color: #fff;
+    animation: spin 0.9s linear infinite;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 3s;
+    }
+    video,
+    [part~='poster'] {
+      transition: none;
+    }
+  }
+`;

@@ -1,0 +1,134 @@
+import { AvatarError } from '../errors/avatar-error.js';
+import type { TransportCredentials } from '../transports/transport.js';
+
+/**
+ * The one normalized answer of every token endpoint, whatever the vendor:
+ * `{provider, sessionId, transport, sessionToken?, expiresAt?}`. The server half (src/server) produces it.
+ */
+export interface SessionDescription {
+  provider: string;
+  sessionId: string;
+  transport: TransportCredentials;
+  /** The vendor's short-lived browser token (HeyGen, KonPro, DeepBrain REST calls). */
+  sessionToken?: string;
+  /** ISO 8601 time at which the vendor ends the session. */
+  expiresAt?: string;
+  /** Base URL of the vendor REST API that takes `sessionToken` (set by the server, e.g. to a fake vendor). */
+  apiBaseUrl?: string;
+  /** Vendor-specific extras the server passes through for the provider adapter. */
+  options?: Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(message: string): AvatarError {
+  return new AvatarError('token-invalid-shape', `The session description is not valid: ${message}.`);
+}
+
+function requireString(source: Json, key: string, where: string): string {
+  const value = source[key];
+  if (typeof value !== 'string' || value.length === 0) throw invalid(`${where}.${key} must be a non-empty string`);
+  return value;
+}
+
+function optionalString(source: Json, key: string, where: string): string | undefined {
+  const value = source[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalid(`${where}.${key} must be a string`);
+  return value;
+}
+
+function parseTransport(value: unknown): TransportCredentials {
+  if (!isObject(value)) throw invalid('transport must be an object');
+  const kind = value.kind;
+  switch (kind) {
+    case 'livekit': {
+      const url = requireString(value, 'url', 'transport');
+      if (!/^(wss?|https?):\/\//i.test(url)) throw invalid('transport.url must be a ws(s):// or http(s):// URL');
+      const credentials: TransportCredentials = { kind, url, token: requireString(value, 'token', 'transport') };
+      const avatarIdentity = optionalString(value, 'avatarIdentity', 'transport');
+      if (avatarIdentity) credentials.avatarIdentity = avatarIdentity;
+      return credentials;
+    }
+    case 'agora': {
+      const uid = value.uid;
+      if (!(typeof uid === 'number' && Number.isInteger(uid)) && !(typeof uid === 'string' && uid.length > 0)) {
+        throw invalid('transport.uid must be an integer or a non-empty string');
+      }
+      const token = value.token;
+      if (token !== null && token !== undefined && typeof token !== 'string') {
+        throw invalid('transport.token must be a string or null');
+      }
+      const credentials: TransportCredentials = {
+        kind,
+        appId: requireString(value, 'appId', 'transport'),
+        channel: requireString(value, 'channel', 'transport'),
+        token: token ?? null,
+        uid,
+      };
+      const avatarUid = value.avatarUid;
+      if (typeof avatarUid === 'number' || typeof avatarUid === 'string') credentials.avatarUid = avatarUid;
+      return credentials;
+    }
+    case 'trtc': {
+      // Vendors send the app id as a number or a numeric string; the SDK needs a number.
+      const sdkAppId = typeof value.sdkAppId === 'string' ? Number(value.sdkAppId) : value.sdkAppId;
+      if (typeof sdkAppId !== 'number' || !Number.isInteger(sdkAppId) || sdkAppId <= 0) {
+        throw invalid('transport.sdkAppId must be a positive integer');
+      }
+      const roomId = value.roomId;
+      if (!(typeof roomId === 'number' && Number.isInteger(roomId)) && !(typeof roomId === 'string' && roomId.length > 0)) {
+        throw invalid('transport.roomId must be an integer or a non-empty string');
+      }
+      const credentials: TransportCredentials = {
+        kind,
+        sdkAppId,
+        roomId,
+        userId: requireString(value, 'userId', 'transport'),
+        userSig: requireString(value, 'userSig', 'transport'),
+      };
+      const avatarUserId = optionalString(value, 'avatarUserId', 'transport');
+      if (avatarUserId) credentials.avatarUserId = avatarUserId;
+      return credentials;
+    }
+    case 'local':
+      return { ...value, kind };
+    default:
+      throw invalid(`transport.kind must be one of livekit, agora, trtc, local (got ${JSON.stringify(kind)})`);
+  }
+}
+
+/** Checks a token endpoint answer and returns it typed; throws `token-invalid-shape` naming the bad field. */
+export function parseSessionDescription(value: unknown, expectedProvider: string): SessionDescription {
+  if (!isObject(value)) throw invalid('expected a JSON object');
+  const provider = requireString(value, 'provider', 'session');
+  if (provider !== expectedProvider) {
+    throw invalid(`session.provider is "${provider}" but "${expectedProvider}" was requested`);
+  }
+  const description: SessionDescription = {
+    provider,
+    sessionId: requireString(value, 'sessionId', 'session'),
+    transport: parseTransport(value.transport),
+  };
+  const sessionToken = optionalString(value, 'sessionToken', 'session');
+  if (sessionToken) description.sessionToken = sessionToken;
+  const expiresAt = optionalString(value, 'expiresAt', 'session');
+  if (expiresAt) {
+    if (Number.isNaN(Date.parse(expiresAt))) throw invalid('session.expiresAt must be an ISO 8601 date');
+    description.expiresAt = expiresAt;
+  }
+  const apiBaseUrl = optionalString(value, 'apiBaseUrl', 'session');
+  if (apiBaseUrl) {
+    if (!/^https?:\/\//i.test(apiBaseUrl)) throw invalid('session.apiBaseUrl must be an http(s) URL');
+    description.apiBaseUrl = apiBaseUrl;
+  }
+  if (value.options !== undefined) {
+    if (!isObject(value.options)) throw invalid('session.options must be an object');
+    description.options = value.options;
+  }
+  return description;
+}

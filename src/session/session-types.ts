@@ -1,0 +1,59 @@
+import type { TransportKind } from '../transports/transport.js';
+
+/** The element's read-only `state` attribute. */
+export const AVATAR_STATES = ['idle', 'connecting', 'connected', 'reconnecting', 'ended', 'error'] as const;
+export type AvatarState = (typeof AVATAR_STATES)[number];
+
+/** Why a session ended (`avatar-ended` detail). */
+export const ENDED_REASONS = ['user', 'timeout', 'idle', 'vendor', 'network', 'error'] as const;
+export type EndedReason = (typeof ENDED_REASONS)[number];
+
+export type Quality = 'high' | 'medium' | 'low';
+export type VideoEncoding = 'H264' | 'VP8';
+export type SpeakMode = 'repeat' | 'chat';
+export type InterruptResult = 'ok' | 'unsupported';
+
+export interface SpeakOptions {
+  /** `repeat` says the text verbatim; `chat` asks the vendor's LLM / knowledge base. */
+  mode?: SpeakMode;
+}
+
+/** Everything a session needs from the element, read once when it starts. */
+export interface SessionConfig {
+  provider: string;
+  avatarId?: string;
+  quality?: Quality;
+  videoEncoding?: VideoEncoding;
+  voiceId?: string;
+  voiceRate?: number;
+  language?: string;
+  /** Akool only: which transport the vendor should use. */
+  streamType?: TransportKind;
+  tokenUrl?: string;
+  /** Milliseconds the token endpoint may take. */
+  tokenTimeout: number;
+  sessionParams?: Record<string, unknown>;
+  fetchSession?: FetchSession;
+  stopSession?: StopSession;
+}
+
+/**
+ * The JSON the element POSTs to `token-url`. Unset fields are omitted; `sessionParams` is
+ * merged last so a page can add vendor options the attributes do not cover.
+ */
+export interface SessionRequest {
+  provider: string;
+  avatarId?: string;
+  quality?: Quality;
+  videoEncoding?: VideoEncoding;
+  voice?: { voiceId?: string; rate?: number };
+  language?: string;
+  streamType?: TransportKind;
+  [extra: string]: unknown;
+}
+
+/** Replaces the HTTP call to `token-url`, for apps that already have an authenticated client. */
+export type FetchSession = (request: SessionRequest, init: { signal: AbortSignal }) => Promise<unknown>;
+
+/** Replaces the POST to `<token-url>/stop` (pair it with `fetchSession`). */
+export type StopSession = (session: { provider: string; sessionId: string }) => Promise<void>;

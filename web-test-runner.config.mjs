@@ -1,0 +1,54 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { existsSync } from 'node:fs';
+
+/**
+ * Tests run in Debian's Chromium (or CHROME_PATH). Two groups: one where audio may autoplay, and one
+ * with the browser's default policy, where audio without a user gesture is refused.
+ */
+const executablePath =
+  process.env.CHROME_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(existsSync);
+
+const baseArgs = [
+  '--no-sandbox',
+  '--headless=new',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  // WebRTC on loopback: without this, host candidates are mDNS names and ICE never connects.
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--js-flags=--expose-gc',
+];
+
+const chromium = (extraArgs = []) =>
+  chromeLauncher({
+    launchOptions: { executablePath, headless: true, args: [...baseArgs, ...extraArgs] },
+  });
+
+const autoplayBlocked = 'test/browser/autoplay-blocked/**/*.test.ts';
+
+export default {
+  nodeResolve: { exportConditions: ['browser', 'development'] },
+  rootDir: '.',
+  concurrency: 1,
+  testFramework: { config: { timeout: 20000 } },
+  testsFinishTimeout: 8 * 60 * 1000,
+  browserStartTimeout: 60000,
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  groups: [
+    {
+      name: 'main',
+      files: ['test/browser/**/*.test.ts', `!${autoplayBlocked}`],
+      browsers: [chromium(['--autoplay-policy=no-user-gesture-required'])],
+    },
+    {
+      name: 'autoplay-blocked',
+      files: [autoplayBlocked],
+      browsers: [chromium()],
+    },
+  ],
+};
