@@ -15,6 +15,7 @@ export interface RawSettings {
   streamType: string | null | undefined;
   tokenUrl: string | null | undefined;
   tokenTimeout: string | null | undefined;
+  connectTimeout?: string | null | undefined;
   autostart: string | null | undefined;
   sessionParams: unknown;
   fetchSession: FetchSession | undefined;
@@ -103,6 +104,10 @@ export function readConfig(raw: RawSettings): SessionConfig {
     const timeout = Number(raw.tokenTimeout);
     if (!Number.isInteger(timeout) || timeout <= 0) throw bad('token-timeout', raw.tokenTimeout, 'a whole number of milliseconds');
     config.tokenTimeout = timeout;
+  }
+  if (present(raw.connectTimeout)) {
+    const timeout = Number(raw.connectTimeout);
+    if (!Number.isInteger(timeout) || timeout <= 0) throw bad('connect-timeout', raw.connectTimeout, 'a whole number of milliseconds');
   }
   parseAutostart(raw.autostart);
   if (raw.sessionParams !== undefined && raw.sessionParams !== null) {

@@ -101,6 +101,9 @@ export class StreamingAvatarElement extends LitElement {
   /** Milliseconds the token endpoint may take before `token-timeout` (default 15000). */
   @property({ attribute: 'token-timeout', reflect: true }) tokenTimeout?: string;
 
+  /** Milliseconds the transport may take to join, and then to show the first frame (default 20000 each). */
+  @property({ attribute: 'connect-timeout', reflect: true }) connectTimeout?: string;
+
   /**
    * Absent: click to start. Present (or `any`): start on load, with sound where the browser allows and
    * muted video otherwise. `muted`: start on load, muted.
@@ -133,12 +136,8 @@ export class StreamingAvatarElement extends LitElement {
   constructor() {
     super();
     // Made here, not in render(), so start() works before the first render and the node is never replaced.
-    this.#video = document.createElement('video');
-    this.#video.setAttribute('part', 'video');
-    this.#video.playsInline = true;
-    this.#video.setAttribute('playsinline', '');
-    this.#container = document.createElement('div');
-    this.#container.className = 'media-container';
+    this.#video = createVideo();
+    this.#container = createMediaContainer();
     const host = this;
     this.#controller = new SessionController({
       video: this.#video,
@@ -157,6 +156,9 @@ export class StreamingAvatarElement extends LitElement {
         this.requestUpdate();
       },
       dispatch: (name, detail) => this.#emit(name, detail),
+      get connectTimeoutMs() {
+        return host.#connectTimeoutMs();
+      },
     });
   }
 
@@ -253,7 +255,8 @@ export class StreamingAvatarElement extends LitElement {
     }, 0);
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
+  // Before render, so state changes made here show in this same update.
+  protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('muted')) this.#controller.applyMuted();
     let config: SessionConfig | undefined;
     try {
@@ -320,11 +323,17 @@ export class StreamingAvatarElement extends LitElement {
       streamType: this.streamType,
       tokenUrl: this.tokenUrl,
       tokenTimeout: this.tokenTimeout === undefined || this.tokenTimeout === null ? undefined : String(this.tokenTimeout),
+      connectTimeout: this.connectTimeout === undefined || this.connectTimeout === null ? undefined : String(this.connectTimeout),
       autostart: this.autostart,
       sessionParams: this.sessionParams,
       fetchSession: this.fetchSession,
       stopSession: this.stopSession,
     });
+  }
+
+  #connectTimeoutMs(): number | undefined {
+    const value = Number(this.connectTimeout);
+    return this.connectTimeout != null && Number.isInteger(value) && value > 0 ? value : undefined;
   }
 
   #maybeAutostart(): void {
@@ -370,6 +379,20 @@ export class StreamingAvatarElement extends LitElement {
   }
 
   #onPageHide = () => this.#controller.pageHide();
+}
+
+function createVideo(): HTMLVideoElement {
+  const video = document.createElement('video');
+  video.setAttribute('part', 'video');
+  video.setAttribute('playsinline', '');
+  video.playsInline = true;
+  return video;
+}
+
+function createMediaContainer(): HTMLDivElement {
+  const container = document.createElement('div');
+  container.className = 'media-container';
+  return container;
 }
 
 function identity(config: SessionConfig): string {

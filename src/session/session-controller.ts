@@ -21,6 +21,8 @@ export interface SessionHost {
   speakingChanged(speaking: boolean): void;
   audioBlockedChanged(blocked: boolean): void;
   dispatch<K extends AvatarEventName>(name: K, detail: AvatarEventDetailMap[K]): void;
+  /** The page's `connect-timeout`, when set: overrides both join and first-frame timeouts. */
+  readonly connectTimeoutMs?: number;
 }
 
 export interface SessionControllerOptions {
@@ -124,8 +126,7 @@ export class SessionController {
    * one is live resolves at once: never two sessions.
    */
   start(config: SessionConfig): Promise<void> {
-    if (this.starting) return this.starting;
-    if (this.current && !this.current.closed) return Promise.resolve();
+    if (this.current && !this.current.closed) return this.starting ?? Promise.resolve();
     let entry: ProviderEntry;
     try {
       entry = getProvider(config.provider);
@@ -273,7 +274,7 @@ export class SessionController {
       container: this.host.container,
       videoEncoding: config.videoEncoding ?? 'VP8',
       host: this.transportHost(session),
-      joinTimeoutMs: this.joinTimeoutMs,
+      joinTimeoutMs: this.host.connectTimeoutMs ?? this.joinTimeoutMs,
     });
     session.transport = transport;
     const provider = createProvider({
@@ -293,7 +294,7 @@ export class SessionController {
     this.check(session);
     await provider.afterConnect?.();
     this.check(session);
-    await waitForFirstFrame(this.host.video, signal, this.mediaTimeoutMs);
+    await waitForFirstFrame(this.host.video, signal, this.host.connectTimeoutMs ?? this.mediaTimeoutMs);
     this.check(session);
 
     session.ready = true;
