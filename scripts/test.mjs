@@ -33,6 +33,8 @@ function testFiles(dir) {
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 if (!only || only === 'types') step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+// The Node and browser suites check the built files (dist/ for npm, cdn/ for script tags).
+if (!only || only === 'node' || only === 'browser') step('build', bin('rollup'), ['-c', 'rollup.config.mjs', '--silent']);
 if (!only || only === 'node') step('node tests', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...testFiles(join(root, 'test', 'node'))]);
 if (!only || only === 'browser') step('browser tests', bin('web-test-runner'), []);
 console.log('\n[test] all passed');
