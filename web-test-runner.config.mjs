@@ -31,6 +31,26 @@ const chromium = (extraArgs = []) =>
 
 const autoplayBlocked = 'test/browser/autoplay-blocked/**/*.test.ts';
 
+// `wtr --files <file>` runs just that file, in the browser its folder needs, instead of every group.
+const filesIndex = process.argv.indexOf('--files');
+const singleFile = filesIndex > 0 ? process.argv[filesIndex + 1] : undefined;
+const groupsOrSingle = singleFile
+  ? { browsers: [singleFile.includes('autoplay-blocked') ? chromium() : chromium(['--autoplay-policy=no-user-gesture-required'])] }
+  : {
+      groups: [
+        {
+          name: 'main',
+          files: ['test/browser/**/*.test.ts', `!${autoplayBlocked}`],
+          browsers: [chromium(['--autoplay-policy=no-user-gesture-required'])],
+        },
+        {
+          name: 'autoplay-blocked',
+          files: [autoplayBlocked],
+          browsers: [chromium()],
+        },
+      ],
+    };
+
 export default {
   nodeResolve: { exportConditions: ['browser', 'development'] },
   rootDir: '.',
@@ -39,16 +59,5 @@ export default {
   testsFinishTimeout: 8 * 60 * 1000,
   browserStartTimeout: 60000,
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
-  groups: [
-    {
-      name: 'main',
-      files: ['test/browser/**/*.test.ts', `!${autoplayBlocked}`],
-      browsers: [chromium(['--autoplay-policy=no-user-gesture-required'])],
-    },
-    {
-      name: 'autoplay-blocked',
-      files: [autoplayBlocked],
-      browsers: [chromium()],
-    },
-  ],
+  ...groupsOrSingle,
 };

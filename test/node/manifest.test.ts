@@ -37,7 +37,7 @@ test('the manifest documents the public API named in the issue', () => {
     assert.ok(names(element.events).includes(event), `event ${event}`);
   }
   for (const part of ['video', 'poster', 'start-button', 'status']) assert.ok(names(element.cssParts).includes(part), `part ${part}`);
-  assert.deepEqual(names(element.slots).sort(), ['poster', 'start-button']);
+  assert.deepEqual(names(element.slots).sort(), ['controls', 'poster', 'start-button']);
   assert.ok(names(element.cssProperties).every((p: string) => p.startsWith('--streaming-avatar-')));
   for (const item of [...element.attributes, ...element.events, ...element.cssParts, ...element.cssProperties]) {
     assert.ok(item.description, `${item.name} has a description`);

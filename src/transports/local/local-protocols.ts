@@ -16,10 +16,15 @@ export interface LocalAvatarPeer {
 
 export interface LocalProtocol {
   receive(payload: Uint8Array): void;
+  /** The visitor's microphone (voice chat) started or stopped carrying speech. */
+  userSpeech?(speaking: boolean): void;
   dispose(): void;
 }
 
 export type LocalProtocolFactory = (peer: LocalAvatarPeer) => LocalProtocol;
+
+/** What the local avatar says after hearing the visitor: no speech recognition runs in the page. */
+export const HEARD_SPEECH_REPLY = 'I heard you, but the local preview cannot understand speech. Type your message instead.';
 
 /** Short, clearly local answer for `chat` mode: no language model runs in the page. */
 export function localReply(text: string): string {
@@ -54,6 +59,11 @@ const localProtocol: LocalProtocolFactory = ({ avatar, send }) => {
       } else if (command?.type === 'interrupt') {
         avatar.interrupt();
       }
+    },
+    userSpeech(speaking) {
+      if (speaking) return;
+      send(encodeMessage({ type: 'transcript', role: 'user', text: '(speech)', final: true }));
+      void say(0, HEARD_SPEECH_REPLY);
     },
     dispose() {},
   };

@@ -1,4 +1,5 @@
 import { AvatarError, toAvatarError } from '../../errors/avatar-error.js';
+import { VoiceActivity } from '../../session/voice-activity.js';
 import { attachTrack, detachTrack } from '../media.js';
 import { openMicrophone } from '../microphone.js';
 import type { LocalCredentials, MicrophoneOptions, Transport, TransportOptions } from '../transport.js';
@@ -29,6 +30,7 @@ export class LocalTransport implements Transport {
   private mic?: MediaStreamTrack;
   private closed = false;
   private joined = false;
+  private hearing?: VoiceActivity;
 
   constructor(private readonly options: TransportOptions<LocalCredentials>) {}
 
@@ -77,8 +79,12 @@ export class LocalTransport implements Transport {
         if (!this.closed) this.options.host.data(toBytes(e.data));
       };
       avatarPc.ontrack = (e) => {
-        // The viewer's microphone, as the avatar hears it.
-        avatar.listening = e.track.kind === 'audio' && !e.track.muted;
+        // The viewer's microphone, as the avatar hears it (silent until voice chat puts a track on it).
+        if (e.track.kind !== 'audio' || this.hearing) return;
+        this.hearing = new VoiceActivity(e.track, {
+          start: () => this.protocol?.userSpeech?.(true),
+          end: () => this.protocol?.userSpeech?.(false),
+        });
       };
       viewerPc.ontrack = (e) => {
         if (this.closed) return;
@@ -127,12 +133,14 @@ export class LocalTransport implements Transport {
     channel.send(payload as Uint8Array<ArrayBuffer>);
   }
 
-  async startMicrophone(options?: MicrophoneOptions): Promise<void> {
+  async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack> {
     if (!this.micSender) throw new AvatarError('mic-failed', 'The session is not connected.', { fatal: false });
     const track = await openMicrophone(options);
     this.mic?.stop();
     this.mic = track;
     await this.micSender.replaceTrack(track);
+    if (this.avatar) this.avatar.listening = true;
+    return track;
   }
 
   async stopMicrophone(): Promise<void> {
@@ -154,6 +162,7 @@ export class LocalTransport implements Transport {
   async disconnect(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.hearing?.dispose();
     this.protocol?.dispose();
     this.mic?.stop();
     this.viewerChannel?.close();

@@ -32,6 +32,7 @@ describe('autoplay blocked (default browser policy)', () => {
 
     const unmute = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="unmute-button"]')!;
     expect(unmute.hidden).to.equal(false);
+    await expect(el).to.be.accessible();
     // A real (trusted) click: user activation is what lifts the block.
     await sendMouse({ type: 'click', position: centre(unmute) });
     await waitFor(() => !el.hasAttribute('audio-blocked'), 5000, 'audio unblocked');
