@@ -417,9 +417,9 @@ export class SessionController {
     session.description = description;
 
     const kind = description.transport.kind;
-    const transportFactory = await (kind === expected ? transportModule : loadTransport(kind));
-    const { createProvider } = await providerModule;
-    this.check(session);
+    const step = <T>(promise: Promise<T>) => this.step(session, promise);
+    const transportFactory = await step(kind === expected ? transportModule : loadTransport(kind));
+    const { createProvider } = await step(providerModule);
 
     const transport = transportFactory.createTransport({
       credentials: description.transport,
@@ -441,14 +441,10 @@ export class SessionController {
     });
     session.provider = provider;
 
-    await provider.beforeConnect?.();
-    this.check(session);
-    await transport.connect(signal);
-    this.check(session);
-    await provider.afterConnect?.();
-    this.check(session);
-    await waitForFirstFrame(this.host.video, signal, this.host.connectTimeoutMs ?? this.mediaTimeoutMs);
-    this.check(session);
+    await step(provider.beforeConnect?.() ?? Promise.resolve());
+    await step(transport.connect(signal));
+    await step(provider.afterConnect?.() ?? Promise.resolve());
+    await step(waitForFirstFrame(this.host.video, signal, this.host.connectTimeoutMs ?? this.mediaTimeoutMs));
 
     session.ready = true;
     this.setState('connected');
@@ -456,6 +452,29 @@ export class SessionController {
     this.startSessionTimers(session);
     for (const queued of session.queue.splice(0)) {
       this.sendSpeech(session, queued.text, queued.mode).then(queued.resolve, queued.reject);
+    }
+  }
+
+  /**
+   * Awaits one step of a start, but gives up the moment the session is torn down: some promises never
+   * settle once their object is closed (an RTCPeerConnection's negotiation, for one), and a start must
+   * never hang because of that.
+   */
+  private async step<T>(session: Session, promise: Promise<T>): Promise<T> {
+    const { signal } = session.abort;
+    let onAbort!: () => void;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(session.error ?? new AvatarError('aborted', 'The session was stopped while it started.'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    promise.catch(() => undefined);
+    try {
+      const value = await Promise.race([promise, aborted]);
+      this.check(session);
+      return value;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
   }
 

@@ -92,9 +92,14 @@ export class LocalTransport implements Transport {
         this.options.host.mediaChanged();
       };
 
-      const offer = await avatarPc.createOffer();
-      await avatarPc.setLocalDescription(offer);
-      await viewerPc.setRemoteDescription(offer);
+      // Negotiation promises never settle once the connections are closed: check before each step.
+      const live = <T>(value: T): T => {
+        if (this.closed) throw new AvatarError('aborted', 'The local session was closed while connecting.');
+        return value;
+      };
+      const offer = live(await avatarPc.createOffer());
+      live(await avatarPc.setLocalDescription(offer));
+      live(await viewerPc.setRemoteDescription(offer));
       for (const transceiver of viewerPc.getTransceivers()) {
         if (transceiver.receiver.track.kind === 'video') this.preferCodec(transceiver);
       }
@@ -105,9 +110,9 @@ export class LocalTransport implements Transport {
         micTransceiver.direction = 'sendonly';
         this.micSender = micTransceiver.sender;
       }
-      const answer = await viewerPc.createAnswer();
-      await viewerPc.setLocalDescription(answer);
-      await avatarPc.setRemoteDescription(answer);
+      const answer = live(await viewerPc.createAnswer());
+      live(await viewerPc.setLocalDescription(answer));
+      live(await avatarPc.setRemoteDescription(answer));
 
       await this.waitForJoin(viewerPc, viewerChannel, signal);
       this.joined = true;
