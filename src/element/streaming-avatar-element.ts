@@ -179,7 +179,6 @@ export class StreamingAvatarElement extends LitElement {
   #nearViewport = false;
   #observer?: IntersectionObserver;
   #releaseActivity?: () => void;
-  #fullscreen = false;
 
   constructor() {
     super();
@@ -414,7 +413,7 @@ export class StreamingAvatarElement extends LitElement {
       voiceChat: this.#controller.voiceChat,
       muted: this.muted,
       captions: this.captions,
-      fullscreen: this.#fullscreen,
+      fullscreen: document.fullscreenElement === this,
       toggleVoiceChat: () => {
         if (this.#controller.voiceChat.active) void this.stopVoiceChat();
         else void this.startVoiceChat({ pushToTalk: this.#voiceChatMode() === 'push-to-talk' }).catch(() => undefined);
@@ -578,10 +577,7 @@ export class StreamingAvatarElement extends LitElement {
     void this.#controller.pushToTalk(event.type === 'keydown');
   };
 
-  #onFullscreenChange = () => {
-    this.#fullscreen = document.fullscreenElement === this;
-    this.requestUpdate();
-  };
+  #onFullscreenChange = () => this.requestUpdate();
 
   #onPageHide = () => this.#controller.pageHide();
 }

@@ -133,8 +133,8 @@ describe('control bar', () => {
     part(el, 'fullscreen-button')!.focus();
     await sendKeys({ press: 'Enter' });
     await waitFor(() => document.fullscreenElement === el, 3000, 'fullscreen');
-    await el.updateComplete;
-    expect(part(el, 'fullscreen-button')!.getAttribute('aria-label')).to.equal('Exit full screen');
+    await waitFor(() => part(el, 'fullscreen-button')!.getAttribute('aria-label') === 'Exit full screen', 3000, 'label');
+    expect(part(el, 'fullscreen-button')!.getAttribute('aria-pressed')).to.equal('true');
     part(el, 'fullscreen-button')!.focus();
     await sendKeys({ press: 'Enter' });
     await waitFor(() => document.fullscreenElement === null, 3000, 'fullscreen exit');
