@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { toNodeHandler, type NodeRequest } from '../../src/server/index.js';
-import { createEnv, type Env } from './support/fake-env.js';
+import { useEnv } from './support/fake-env.js';
 
 async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
   const server = createServer(listener);
@@ -14,11 +14,7 @@ async function listen(listener: (req: IncomingMessage, res: ServerResponse) => v
 const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
 describe('toNodeHandler', () => {
-  let env: Env;
-  before(async () => {
-    env = await createEnv();
-  });
-  after(() => env.close());
+  const env = useEnv();
 
   it('serves the handler on node:http: create and stop over real HTTP', async () => {
     const { server, url } = await listen(toNodeHandler(env.handler));

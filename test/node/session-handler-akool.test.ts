@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FAKE_AGORA_APP_ID, FAKE_AGORA_UID, FAKE_TRTC_APP_ID } from '../../demo/fake-vendor/index.js';
 import { parseSessionDescription } from '../../src/session/session-description.js';
-import { assertNoSecrets, createEnv, KEYS, NOW, post, type Env } from './support/fake-env.js';
+import { assertNoSecrets, KEYS, NOW, post, useEnv, withEnv } from './support/fake-env.js';
 
 describe('Akool through the session handler', () => {
-  let env: Env;
-  before(async () => {
-    env = await createEnv();
-  });
-  after(() => env.close());
-  beforeEach(() => {
-    env.fake.vendor.requests.length = 0;
-    env.logs.length = 0;
-  });
+  const env = useEnv();
 
   it('creates an Agora session by default with the key header and the mapped body', async () => {
     const answer = await post(env.handler, {
@@ -95,21 +87,18 @@ describe('Akool through the session handler', () => {
 
   for (const style of ['demo', 'openapi'] as const) {
     it(`answers TRTC credentials whichever field names the vendor uses (${style})`, async () => {
-      const trtcEnv = await createEnv({ fake: { akoolTrtcFields: style } });
-      try {
-        const answer = await post(trtcEnv.handler, { provider: 'akool', avatarId: 'a', streamType: 'trtc' });
-        assert.equal(answer.status, 200, answer.text);
-        const id = answer.json.sessionId;
-        assert.deepEqual(parseSessionDescription(answer.json, 'akool').transport, {
-          kind: 'trtc',
-          sdkAppId: FAKE_TRTC_APP_ID,
-          roomId: id,
-          userId: `user-${id}`,
-          userSig: `fake-trtc.${id}`,
-        });
-      } finally {
-        await trtcEnv.close();
-      }
+      await withEnv({ fake: { akoolTrtcFields: style } }, async (trtcEnv) => {
+      const answer = await post(trtcEnv.handler, { provider: 'akool', avatarId: 'a', streamType: 'trtc' });
+      assert.equal(answer.status, 200, answer.text);
+      const id = answer.json.sessionId;
+      assert.deepEqual(parseSessionDescription(answer.json, 'akool').transport, {
+        kind: 'trtc',
+        sdkAppId: FAKE_TRTC_APP_ID,
+        roomId: id,
+        userId: `user-${id}`,
+        userSig: `fake-trtc.${id}`,
+      });
+      });
     });
   }
 
@@ -142,30 +131,24 @@ describe('Akool through the session handler', () => {
   });
 
   it('treats an error code in a 200 answer as a failure (duration over 3600 set by the server)', async () => {
-    const bypass = await createEnv({ handler: { beforeCreate: (_request, body) => ({ ...body, vendorFields: { duration: 7200 } }) } });
-    try {
-      const answer = await post(bypass.handler, { provider: 'akool', avatarId: 'a' });
-      assert.equal(answer.status, 502, answer.text);
-      assert.equal(answer.json.error.code, 'vendor-error');
-      assert.equal(answer.json.error.vendorStatus, 200);
-      assert.equal(answer.json.error.vendorBody.code, 1003);
-      assert.match(answer.json.error.message, /Akool session\/create failed \(HTTP 200, code 1003\): duration must be between 1 and 3600/);
-    } finally {
-      await bypass.close();
-    }
+    await withEnv({ handler: { beforeCreate: (_request, body) => ({ ...body, vendorFields: { duration: 7200 } }) } }, async (bypass) => {
+    const answer = await post(bypass.handler, { provider: 'akool', avatarId: 'a' });
+    assert.equal(answer.status, 502, answer.text);
+    assert.equal(answer.json.error.code, 'vendor-error');
+    assert.equal(answer.json.error.vendorStatus, 200);
+    assert.equal(answer.json.error.vendorBody.code, 1003);
+    assert.match(answer.json.error.message, /Akool session\/create failed \(HTTP 200, code 1003\): duration must be between 1 and 3600/);
+    });
   });
 
   it('maps a refused key (1101 in a 200) to vendor-unauthorized', async () => {
-    const wrong = await createEnv({ providers: ({ baseUrl }) => ({ akool: { apiKey: 'wrong-akool-key-55', baseUrl: baseUrl('akool') } }) });
-    try {
-      const answer = await post(wrong.handler, { provider: 'akool', avatarId: 'a' });
-      assert.equal(answer.status, 502);
-      assert.equal(answer.json.error.code, 'vendor-unauthorized');
-      assert.equal(answer.json.error.vendorBody.code, 1101);
-      assertNoSecrets([answer.text, ...wrong.logs], ['wrong-akool-key-55']);
-    } finally {
-      await wrong.close();
-    }
+    await withEnv({ providers: ({ baseUrl }) => ({ akool: { apiKey: 'wrong-akool-key-55', baseUrl: baseUrl('akool') } }) }, async (wrong) => {
+    const answer = await post(wrong.handler, { provider: 'akool', avatarId: 'a' });
+    assert.equal(answer.status, 502);
+    assert.equal(answer.json.error.code, 'vendor-unauthorized');
+    assert.equal(answer.json.error.vendorBody.code, 1101);
+    assertNoSecrets([answer.text, ...wrong.logs], ['wrong-akool-key-55']);
+    });
   });
 
   it('maps an unknown session on close to vendor-error', async () => {
@@ -193,19 +176,16 @@ describe('Akool through the session handler', () => {
   });
 
   it('keeps a server-added ElevenLabs key out of the answer', async () => {
-    const withKey = await createEnv({
+    await withEnv({
       handler: { beforeCreate: (_request, body) => ({ ...body, vendorFields: { voice_params: { elevenlabs_settings: { api_key: 'sk_eleven_secret_42' } } } }) },
+    }, async (withKey) => {
+    const answer = await post(withKey.handler, { provider: 'akool', avatarId: 'a', elevenlabsSettings: { stability: 0.2 } });
+    assert.equal(answer.status, 200, answer.text);
+    assert.deepEqual((withKey.fake.vendor.requests[0]!.body as { voice_params: unknown }).voice_params, {
+      elevenlabs_settings: { stability: 0.2, api_key: 'sk_eleven_secret_42' },
     });
-    try {
-      const answer = await post(withKey.handler, { provider: 'akool', avatarId: 'a', elevenlabsSettings: { stability: 0.2 } });
-      assert.equal(answer.status, 200, answer.text);
-      assert.deepEqual((withKey.fake.vendor.requests[0]!.body as { voice_params: unknown }).voice_params, {
-        elevenlabs_settings: { stability: 0.2, api_key: 'sk_eleven_secret_42' },
-      });
-      assert.deepEqual(answer.json.options.voiceParams, { elevenlabs_settings: { stability: 0.2 } });
-      assertNoSecrets([answer.text], ['sk_eleven_secret_42']);
-    } finally {
-      await withKey.close();
-    }
+    assert.deepEqual(answer.json.options.voiceParams, { elevenlabs_settings: { stability: 0.2 } });
+    assertNoSecrets([answer.text], ['sk_eleven_secret_42']);
+    });
   });
 });

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DEEPBRAIN_DURATION_UNIT_S } from '../../src/server/index.js';
 import { parseSessionDescription } from '../../src/session/session-description.js';
-import { assertNoSecrets, createEnv, KEYS, NOW, post, readRelay, type Env } from './support/fake-env.js';
+import { assertNoSecrets, KEYS, NOW, post, readRelay, useEnv, withEnv } from './support/fake-env.js';
 
 describe('DeepBrain through the session handler', () => {
-  let env: Env;
-  before(async () => {
-    env = await createEnv();
-  });
-  after(() => env.close());
-  beforeEach(() => {
-    env.fake.vendor.requests.length = 0;
-    env.logs.length = 0;
-  });
+  const env = useEnv();
 
   it('gets a session token with appId/userKey, starts with Bearer, and answers the LiveKit credentials', async () => {
     const answer = await post(env.handler, {
@@ -114,19 +106,16 @@ describe('DeepBrain through the session handler', () => {
   });
 
   it('maps a refused userKey (4010) to vendor-unauthorized without echoing it', async () => {
-    const wrong = await createEnv({
+    await withEnv({
       providers: ({ baseUrl }) => ({ deepbrain: { appId: KEYS.deepbrain.appId, userKey: 'wrong-user-key-77', baseUrl: baseUrl('deepbrain') } }),
+    }, async (wrong) => {
+    const answer = await post(wrong.handler, { provider: 'deepbrain', avatarId: 'a' });
+    assert.equal(answer.status, 502);
+    assert.equal(answer.json.error.code, 'vendor-unauthorized');
+    assert.equal(answer.json.error.vendorStatus, 401);
+    assert.deepEqual(answer.json.error.vendorBody, { code: 4010, message: 'Invalid appId or userKey', data: null });
+    assertNoSecrets([answer.text, ...wrong.logs], ['wrong-user-key-77']);
     });
-    try {
-      const answer = await post(wrong.handler, { provider: 'deepbrain', avatarId: 'a' });
-      assert.equal(answer.status, 502);
-      assert.equal(answer.json.error.code, 'vendor-unauthorized');
-      assert.equal(answer.json.error.vendorStatus, 401);
-      assert.deepEqual(answer.json.error.vendorBody, { code: 4010, message: 'Invalid appId or userKey', data: null });
-      assertNoSecrets([answer.text, ...wrong.logs], ['wrong-user-key-77']);
-    } finally {
-      await wrong.close();
-    }
   });
 
   it('maps an unknown session on stop (4040) to vendor-error', async () => {

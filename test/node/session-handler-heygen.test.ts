@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseSessionDescription } from '../../src/session/session-description.js';
-import { assertNoSecrets, createEnv, KEYS, NOW, post, readRelay, type Env } from './support/fake-env.js';
+import { assertNoSecrets, KEYS, NOW, post, readRelay, useEnv, withEnv } from './support/fake-env.js';
 
 /** HeyGen and KonPro share one implementation; every test runs for both, with each one's paths. */
 const DIALECTS = [
@@ -13,24 +13,14 @@ for (const dialect of DIALECTS) {
   const path = (name: string) => `/v1/streaming${dialect.sep}${name}`;
 
   describe(`${dialect.label} through the session handler`, () => {
-    let env: Env;
-    before(async () => {
-      env = await createEnv({
-        providers: ({ baseUrl }) => ({
-          heygen: { apiKey: KEYS.heygen, baseUrl: baseUrl('heygen') },
-          konpro: { apiKey: KEYS.konpro, baseUrl: baseUrl('konpro'), livekitSettings: { room: 'own-room' } },
-        }),
-      });
+    const env = useEnv({
+      providers: ({ baseUrl }) => ({
+        heygen: { apiKey: KEYS.heygen, baseUrl: baseUrl('heygen') },
+        konpro: { apiKey: KEYS.konpro, baseUrl: baseUrl('konpro'), livekitSettings: { room: 'own-room' } },
+      }),
     });
-    after(() => env.close());
-
-    const fresh = () => {
-      env.fake.vendor.requests.length = 0;
-      env.logs.length = 0;
-    };
 
     it('calls create_token with the key, then new with the one-time token, and answers the normalized description', async () => {
-      fresh();
       const answer = await post(env.handler, {
         provider: dialect.provider,
         avatarId: 'Anna_public',
@@ -129,7 +119,7 @@ for (const dialect of DIALECTS) {
 
     it('stops a session with the API key on the stop route', async () => {
       const { json } = await post(env.handler, { provider: dialect.provider });
-      fresh();
+      env.fake.vendor.requests.length = 0;
       const answer = await post(env.handler, { provider: dialect.provider, sessionId: json.sessionId }, { path: '/api/avatar/stop' });
       assert.equal(answer.status, 200, answer.text);
       assert.deepEqual(answer.json, { provider: dialect.provider, sessionId: json.sessionId, stopped: true });
@@ -150,7 +140,6 @@ for (const dialect of DIALECTS) {
     });
 
     it('rejects bad fields before calling the vendor', async () => {
-      fresh();
       const cases: [object, RegExp][] = [
         [{ quality: 'ultra' }, /"quality" must be one of "high", "medium", "low"/],
         [{ videoEncoding: 'AV1' }, /"videoEncoding" must be one of "H264", "VP8"/],
@@ -178,38 +167,32 @@ for (const dialect of DIALECTS) {
     });
 
     it('passes on the vendor validation failure when server-side fields are wrong', async () => {
-      const handlerEnv = await createEnv({
+      await withEnv({
         handler: { beforeCreate: (_request, body) => ({ ...body, vendorFields: { quality: 'ultra' } }) },
+      }, async (handlerEnv) => {
+      const answer = await post(handlerEnv.handler, { provider: dialect.provider });
+      assert.equal(answer.status, 502, answer.text);
+      assert.equal(answer.json.error.code, 'vendor-error');
+      assert.equal(answer.json.error.vendorStatus, 400);
+      assert.equal(answer.json.error.vendorBody.code, 400006);
+      assert.match(answer.json.error.message, /Invalid params: quality must be one of/);
       });
-      try {
-        const answer = await post(handlerEnv.handler, { provider: dialect.provider });
-        assert.equal(answer.status, 502, answer.text);
-        assert.equal(answer.json.error.code, 'vendor-error');
-        assert.equal(answer.json.error.vendorStatus, 400);
-        assert.equal(answer.json.error.vendorBody.code, 400006);
-        assert.match(answer.json.error.message, /Invalid params: quality must be one of/);
-      } finally {
-        await handlerEnv.close();
-      }
     });
 
     it('maps a refused key to vendor-unauthorized without echoing the key', async () => {
-      const wrong = await createEnv({
+      await withEnv({
         providers: ({ baseUrl }) => ({ [dialect.provider]: { apiKey: 'wrong-key-for-test-123', baseUrl: baseUrl(dialect.provider) } }),
+      }, async (wrong) => {
+      const answer = await post(wrong.handler, { provider: dialect.provider });
+      assert.equal(answer.status, 502, answer.text);
+      assert.equal(answer.json.error.code, 'vendor-unauthorized');
+      assert.equal(answer.json.error.vendorStatus, 401);
+      assert.equal(answer.json.error.vendorBody.error.code, 400112);
+      assert.match(answer.json.error.message, /create_token failed \(HTTP 401, code 400112\): Invalid API key/);
+      assert.equal(wrong.fake.vendor.requests.length, 1, 'no session is attempted without a token');
+      assertNoSecrets([answer.text, ...wrong.logs], ['wrong-key-for-test-123']);
+      assert.equal(wrong.logs.length, 1);
       });
-      try {
-        const answer = await post(wrong.handler, { provider: dialect.provider });
-        assert.equal(answer.status, 502, answer.text);
-        assert.equal(answer.json.error.code, 'vendor-unauthorized');
-        assert.equal(answer.json.error.vendorStatus, 401);
-        assert.equal(answer.json.error.vendorBody.error.code, 400112);
-        assert.match(answer.json.error.message, /create_token failed \(HTTP 401, code 400112\): Invalid API key/);
-        assert.equal(wrong.fake.vendor.requests.length, 1, 'no session is attempted without a token');
-        assertNoSecrets([answer.text, ...wrong.logs], ['wrong-key-for-test-123']);
-        assert.equal(wrong.logs.length, 1);
-      } finally {
-        await wrong.close();
-      }
     });
 
     it('treats a non-success code in a 200 answer as a failure', async () => {

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { AvatarError, createSessionHandler } from '../../src/server/index.js';
 import type { SessionHandlerOptions } from '../../src/server/index.js';
-import { assertNoSecrets, createEnv, KEYS, post, read, type Env } from './support/fake-env.js';
+import { assertNoSecrets, KEYS, post, read, useEnv, withEnv } from './support/fake-env.js';
 
 /** The handler's own rules, whatever the vendor: routing, bodies, origins, hooks, limits, failures. */
 describe('session handler', () => {
-  let env: Env;
-  before(async () => {
-    env = await createEnv();
-  });
-  after(() => env.close());
-  beforeEach(() => {
-    env.fake.vendor.requests.length = 0;
-    env.logs.length = 0;
-  });
+  const env = useEnv();
 
   /** A handler on the same fake vendor with other options. */
   const handlerWith = (options: Partial<SessionHandlerOptions>) =>
@@ -253,17 +245,14 @@ describe('session handler', () => {
 
   describe('vendor failures', () => {
     it('answers 504 vendor-unavailable when the vendor is too slow', async () => {
-      const slow = await createEnv({ fake: { latencyMs: 400 }, handler: { timeoutMs: 50 } });
-      try {
-        const started = Date.now();
-        const answer = await post(slow.handler, { provider: 'akool', avatarId: 'a' });
-        assert.ok(Date.now() - started < 350, 'the handler did not wait for the vendor');
-        assert.equal(answer.status, 504);
-        assert.equal(answer.json.error.code, 'vendor-unavailable');
-        assert.match(answer.json.error.message, /did not answer within 50 ms/);
-      } finally {
-        await slow.close();
-      }
+      await withEnv({ fake: { latencyMs: 400 }, handler: { timeoutMs: 50 } }, async (slow) => {
+      const started = Date.now();
+      const answer = await post(slow.handler, { provider: 'akool', avatarId: 'a' });
+      assert.ok(Date.now() - started < 350, 'the handler did not wait for the vendor');
+      assert.equal(answer.status, 504);
+      assert.equal(answer.json.error.code, 'vendor-unavailable');
+      assert.match(answer.json.error.message, /did not answer within 50 ms/);
+      });
     });
 
     it('answers 502 vendor-unavailable when the vendor cannot be reached', async () => {

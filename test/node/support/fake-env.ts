@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { after, before, beforeEach } from 'node:test';
 import { fakeVendorBaseUrl, startFakeVendor, type FakeVendorOptions, type RunningFakeVendor } from '../../../demo/fake-vendor/index.js';
 import { createSessionHandler } from '../../../src/server/index.js';
 import type { ProviderConfigs, SessionHandler, SessionHandlerOptions } from '../../../src/server/index.js';
@@ -51,6 +52,36 @@ export async function createEnv(
     ...options.handler,
   });
   return { fake, handler, logs, calls, providers, baseUrl, close: () => fake.stop() };
+}
+
+type EnvOptions = Parameters<typeof createEnv>[0];
+
+/**
+ * One env for a whole `describe()`: started before its tests, closed after them, its request and log
+ * records emptied before each test. The object is filled in when the env starts.
+ */
+export function useEnv(options?: EnvOptions): Env {
+  const env = {} as Env;
+  before(async () => {
+    Object.assign(env, await createEnv(options));
+  });
+  after(() => env.close());
+  beforeEach(() => {
+    env.fake.vendor.requests.length = 0;
+    env.logs.length = 0;
+    env.calls.length = 0;
+  });
+  return env;
+}
+
+/** A throwaway env for one test (other keys, other options). */
+export async function withEnv<T>(options: EnvOptions, run: (env: Env) => Promise<T>): Promise<T> {
+  const env = await createEnv(options);
+  try {
+    return await run(env);
+  } finally {
+    await env.close();
+  }
 }
 
 export interface Answer {
