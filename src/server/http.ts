@@ -84,7 +84,8 @@ export class VendorError extends AvatarError {
  * whose message and body are scrubbed of secrets.
  */
 export async function callVendor(http: VendorHttp, call: VendorCall): Promise<Json> {
-  const { envelope, what, redactor } = { ...call, redactor: http.redactor };
+  const { envelope, what } = call;
+  const { redactor } = http;
   const label = `${envelope.vendor} ${what}`;
   const controller = new AbortController();
   let timedOut = false;

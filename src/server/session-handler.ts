@@ -133,14 +133,23 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       (merged, extra) => (isObject(extra) ? { ...merged, ...extra } : merged),
       undefined,
     );
-    const description = await (VENDORS[provider] as Vendor<typeof config>).create({
+    const vendor = VENDORS[provider] as Vendor<typeof config>;
+    const description = await vendor.create({
       config,
       fields: new Fields(body as Json),
       vendorFields,
       http: http(redactor),
       now: now(),
     });
-    if (options.afterCreate) await options.afterCreate(request, description);
+    if (options.afterCreate) {
+      try {
+        await options.afterCreate(request, description);
+      } catch (error) {
+        // Nobody will get this session: stop it rather than let it run (and bill) until it times out.
+        await vendor.stop({ config, sessionId: description.sessionId, http: http(redactor) }).catch(() => undefined);
+        throw error;
+      }
+    }
     return jsonResponse(description);
   }
 

@@ -228,6 +228,21 @@ describe('session handler', () => {
       assert.equal(own.status, 200);
     });
 
+    it('stops the new session again when afterCreate fails', async () => {
+      const handler = handlerWith({
+        afterCreate: () => {
+          throw new Error('could not record the session');
+        },
+      });
+      const answer = await post(handler, { provider: 'akool', avatarId: 'a' });
+      assert.equal(answer.status, 500);
+      const [create, close] = env.fake.vendor.requests;
+      assert.equal(close!.path, '/api/open/v4/liveAvatar/session/close');
+      const session = env.fake.vendor.sessions('akool').at(-1)!;
+      assert.deepEqual([create!.path, close!.body], ['/api/open/v4/liveAvatar/session/create', { id: session.id }]);
+      assert.equal(session.state, 'closed');
+    });
+
     it('answers 500 without detail when a hook fails, and logs the reason without secrets', async () => {
       const handler = handlerWith({
         beforeCreate: () => {
