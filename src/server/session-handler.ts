@@ -154,12 +154,13 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
   }
 
   async function stop(request: Request, raw: Json, redactor: Redactor): Promise<Response> {
-    readProvider(raw);
-    const fields = new Fields(raw);
-    let body: StopRequest = { provider: raw.provider as string, sessionId: fields.string('sessionId', { required: true, maxLength: 200 })! };
-    if (options.beforeStop) body = await runHook(Promise.resolve(options.beforeStop(request, body)), 'beforeStop', body);
-    const provider = readProvider(body as unknown as Json);
-    const sessionId = new Fields(body as unknown as Json).string('sessionId', { required: true, maxLength: 200 })!;
+    const readStop = (source: Json): StopRequest & { provider: ServerProvider } => ({
+      provider: readProvider(source),
+      sessionId: new Fields(source).string('sessionId', { required: true, maxLength: 200 })!,
+    });
+    let body = readStop(raw);
+    if (options.beforeStop) body = readStop((await runHook(Promise.resolve(options.beforeStop(request, body)), 'beforeStop', body)) as unknown as Json);
+    const { provider, sessionId } = body;
     const config = configOf(provider, redactor);
     await (VENDORS[provider] as Vendor<typeof config>).stop({ config, sessionId, http: http(redactor) });
     return jsonResponse({ provider, sessionId, stopped: true });
