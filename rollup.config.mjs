@@ -18,6 +18,8 @@ const clean = (dir) => ({ name: 'clean', buildStart: () => rmSync(dir, { recursi
 const npmEntries = {
   index: 'src/index.ts',
   define: 'src/define.ts',
+  // The server half (`streaming-avatar/server`): never imported by browser code.
+  'server/index': 'src/server/index.ts',
 };
 
 const isBare = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[A-Za-z]:[\\/]/.test(id);
