@@ -11,6 +11,27 @@ const builtIn: Record<string, ProviderEntry> = {
     expectedTransport: () => 'local',
     load: () => import('./local.js'),
   },
+  heygen: {
+    needsServer: true,
+    expectedTransport: () => 'livekit',
+    load: () => import('./heygen.js'),
+  },
+  konpro: {
+    needsServer: true,
+    expectedTransport: () => 'livekit',
+    load: () => import('./konpro.js'),
+  },
+  deepbrain: {
+    needsServer: true,
+    expectedTransport: () => 'livekit',
+    load: () => import('./deepbrain.js'),
+  },
+  akool: {
+    needsServer: true,
+    // Akool's own default stream type.
+    expectedTransport: (config) => config.streamType ?? 'agora',
+    load: () => import('./akool.js'),
+  },
 };
 
 const custom = new Map<string, ProviderEntry>();
