@@ -1,9 +1,10 @@
 import { AvatarError } from '../../src/errors/avatar-error.js';
-import type { ProviderContext, ProviderEvents, Transcript } from '../../src/providers/provider.js';
+import type { ProviderAdapter, ProviderContext, ProviderEvents, Transcript } from '../../src/providers/provider.js';
 import type { SessionDescription } from '../../src/session/session-description.js';
 import type { EndedReason } from '../../src/session/session-types.js';
 import { decodeText } from '../../src/transports/media.js';
 import type { Transport, TransportKind } from '../../src/transports/transport.js';
+import { stubFetch } from './vendor-fetch.js';
 
 /** A transport that records what the adapter sends, with the time it was sent. */
 export class FakeTransport implements Transport {
@@ -96,3 +97,18 @@ export async function rejection(promise: Promise<unknown>): Promise<AvatarError>
 }
 
 export const encodeJson = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+/** A REST vendor's session on LiveKit, as the server hands it out. */
+export function livekitSession(fields: Pick<SessionDescription, 'provider' | 'sessionId'> & Partial<SessionDescription>): SessionDescription {
+  return { transport: { kind: 'livekit', url: 'wss://lk.test', token: 'lk-token' }, ...fields };
+}
+
+/** An adapter made by `createProvider` around `description`, talking to a stubbed vendor REST API. */
+export function restAdapter(
+  createProvider: (context: ProviderContext) => ProviderAdapter,
+  description: SessionDescription,
+  answer = stubFetch(),
+) {
+  const harness = providerContext(description, { fetch: answer.fetch });
+  return { ...harness, provider: createProvider(harness.context), requests: answer.requests };
+}

@@ -5,24 +5,22 @@ import { SpeechActivity } from '../../../src/providers/speech-activity.js';
 import type { SessionDescription } from '../../../src/session/session-description.js';
 import { nextEvent, recordEvents, waitFor } from '../../helpers/events.js';
 import { avatarWith, relayingVendor, setUpFakeVendor } from '../../helpers/fake-vendor.js';
-import { providerContext, rejection } from '../../helpers/provider-harness.js';
+import { livekitSession, rejection, restAdapter } from '../../helpers/provider-harness.js';
 import { stubFetch } from '../../helpers/vendor-fetch.js';
 
 const ok = { code: 1000, data: null, message: 'Message has been sent' };
-const description = (extra: Partial<SessionDescription> = {}): SessionDescription => ({
-  provider: 'deepbrain',
-  sessionId: 'db/1',
-  transport: { kind: 'livekit', url: 'wss://lk.test', token: 'lk-token' },
-  sessionToken: 'jwt-1',
-  apiBaseUrl: 'https://vendor.test/deepbrain',
-  options: { maxSessionDuration: 20 },
-  ...extra,
-});
+const description = (extra: Partial<SessionDescription> = {}): SessionDescription =>
+  livekitSession({
+    provider: 'deepbrain',
+    sessionId: 'db/1',
+    sessionToken: 'jwt-1',
+    apiBaseUrl: 'https://vendor.test/deepbrain',
+    options: { maxSessionDuration: 20 },
+    ...extra,
+  });
 
-function adapter(extra: Partial<SessionDescription> = {}, answer = stubFetch(() => ({ body: ok }))) {
-  const harness = providerContext(description(extra), { fetch: answer.fetch });
-  return { ...harness, provider: createProvider(harness.context), requests: answer.requests };
-}
+const adapter = (extra: Partial<SessionDescription> = {}, answer = stubFetch(() => ({ body: ok }))) =>
+  restAdapter(createProvider, description(extra), answer);
 
 /** A tone whose loudness the test sets, on a <video> like a transport attaches it. */
 function toneOnVideo() {

@@ -4,24 +4,22 @@ import { createProvider, HEYGEN } from '../../../src/providers/heygen.js';
 import type { SessionDescription } from '../../../src/session/session-description.js';
 import { nextEvent, recordEvents, waitFor } from '../../helpers/events.js';
 import { avatarWith, relayingVendor, setUpFakeVendor } from '../../helpers/fake-vendor.js';
-import { encodeJson, providerContext, rejection } from '../../helpers/provider-harness.js';
+import { encodeJson, livekitSession, rejection, restAdapter } from '../../helpers/provider-harness.js';
 import { stubFetch } from '../../helpers/vendor-fetch.js';
 
 const base = 'https://vendor.test/heygen';
-const description = (extra: Partial<SessionDescription> = {}): SessionDescription => ({
-  provider: 'heygen',
-  sessionId: 'sess-1',
-  transport: { kind: 'livekit', url: 'wss://lk.test', token: 'lk-token' },
-  sessionToken: 'session-token-1',
-  apiBaseUrl: base,
-  options: { idleTimeout: 120 },
-  ...extra,
-});
+const description = (extra: Partial<SessionDescription> = {}): SessionDescription =>
+  livekitSession({
+    provider: 'heygen',
+    sessionId: 'sess-1',
+    sessionToken: 'session-token-1',
+    apiBaseUrl: base,
+    options: { idleTimeout: 120 },
+    ...extra,
+  });
 
-function adapter(extra: Partial<SessionDescription> = {}, answer = stubFetch()) {
-  const harness = providerContext(description(extra), { fetch: answer.fetch });
-  return { ...harness, provider: createProvider(harness.context), requests: answer.requests, fetch: answer };
-}
+const adapter = (extra: Partial<SessionDescription> = {}, answer = stubFetch()) =>
+  restAdapter(createProvider, description(extra), answer);
 
 describe('HeyGen adapter: REST commands', () => {
   it('starts the session before joining: POST /v1/streaming.start with the Bearer session token', async () => {

@@ -5,23 +5,21 @@ import { createProvider } from '../../../src/providers/konpro.js';
 import type { SessionDescription } from '../../../src/session/session-description.js';
 import { nextEvent, recordEvents } from '../../helpers/events.js';
 import { avatarWith, relayingVendor, setUpFakeVendor } from '../../helpers/fake-vendor.js';
-import { encodeJson, providerContext, rejection } from '../../helpers/provider-harness.js';
+import { encodeJson, livekitSession, rejection, restAdapter } from '../../helpers/provider-harness.js';
 import { stubFetch } from '../../helpers/vendor-fetch.js';
 
-const description = (extra: Partial<SessionDescription> = {}): SessionDescription => ({
-  provider: 'konpro',
-  sessionId: 'kp-1',
-  transport: { kind: 'livekit', url: 'wss://lk.test', token: 'lk-token' },
-  sessionToken: 'konpro-token',
-  apiBaseUrl: 'https://vendor.test/konpro',
-  options: { idleTimeout: 120 },
-  ...extra,
-});
+const description = (extra: Partial<SessionDescription> = {}): SessionDescription =>
+  livekitSession({
+    provider: 'konpro',
+    sessionId: 'kp-1',
+    sessionToken: 'konpro-token',
+    apiBaseUrl: 'https://vendor.test/konpro',
+    options: { idleTimeout: 120 },
+    ...extra,
+  });
 
-function adapter(extra: Partial<SessionDescription> = {}, answer = stubFetch(() => ({ body: { code: 100, message: 'success' } }))) {
-  const harness = providerContext(description(extra), { fetch: answer.fetch });
-  return { ...harness, provider: createProvider(harness.context), requests: answer.requests };
-}
+const adapter = (extra: Partial<SessionDescription> = {}, answer = stubFetch(() => ({ body: { code: 100, message: 'success' } }))) =>
+  restAdapter(createProvider, description(extra), answer);
 
 describe('KonPro adapter (the HeyGen adapter with slash paths)', () => {
   it('sends every command to its slash path with the Bearer session token', async () => {
