@@ -42,6 +42,19 @@ function toneOnVideo() {
   };
 }
 
+/** Records the AudioContexts made until `restore()`, to check that they are released. */
+function recordAudioContexts() {
+  const Original = window.AudioContext;
+  const contexts: AudioContext[] = [];
+  window.AudioContext = class extends Original {
+    constructor(options?: AudioContextOptions) {
+      super(options);
+      contexts.push(this);
+    }
+  };
+  return { contexts, restore: () => (window.AudioContext = Original) };
+}
+
 describe('DeepBrain adapter: REST', () => {
   it('speaks with POST /api/v2/sessions/{id}/talk {message}, Bearer session token', async () => {
     const { provider, requests, recorder } = adapter();
@@ -112,13 +125,9 @@ describe('DeepBrain adapter: REST', () => {
 describe('SpeechActivity: speaking from the audio level', () => {
   it('detects speech start and end on real audio, rides over short gaps, and closes its AudioContext', async () => {
     const tone = toneOnVideo();
-    const contexts: AudioContext[] = [];
+    const { contexts, restore } = recordAudioContexts();
     const log: string[] = [];
-    const activity = new SpeechActivity(
-      tone.video,
-      { onStart: () => log.push('start'), onEnd: () => log.push('end') },
-      { createContext: () => contexts[contexts.push(new AudioContext()) - 1] },
-    );
+    const activity = new SpeechActivity(tone.video, { onStart: () => log.push('start'), onEnd: () => log.push('end') });
     try {
       // The track arrives after the detector (as with a transport that subscribes late).
       tone.attach();
@@ -143,10 +152,33 @@ describe('SpeechActivity: speaking from the audio level', () => {
       expect(activity.speaking).to.equal(false);
     } finally {
       activity.dispose();
+      restore();
       await tone.close();
     }
     expect(contexts).to.have.length(1);
     await waitFor(() => contexts[0].state === 'closed', 2000, 'AudioContext closed');
+  });
+
+  it('starts over with a fresh AudioContext after the first user gesture (one made before it stays suspended)', async () => {
+    expect(navigator.userActivation.hasBeenActive, 'no gesture yet on this page').to.equal(false);
+    const tone = toneOnVideo();
+    tone.attach();
+    const { contexts, restore } = recordAudioContexts();
+    const activity = new SpeechActivity(tone.video, { onStart: () => undefined, onEnd: () => undefined });
+    try {
+      expect(contexts).to.have.length(1);
+      document.dispatchEvent(new Event('pointerdown'));
+      await waitFor(() => contexts.length === 2, 2000, 'a second AudioContext');
+      await waitFor(() => contexts[0].state === 'closed', 2000, 'the first AudioContext closed');
+      document.dispatchEvent(new Event('keydown'));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(contexts, 'only the first gesture restarts').to.have.length(2);
+    } finally {
+      activity.dispose();
+      restore();
+      await tone.close();
+    }
+    await waitFor(() => contexts[1].state === 'closed', 2000, 'the second AudioContext closed');
   });
 
   it('reports nothing after dispose', async () => {
