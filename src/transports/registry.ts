@@ -31,6 +31,14 @@ export function registerTransport(kind: string, loader: TransportLoader): () => 
   };
 }
 
+/**
+ * The library's own loader for `kind`, ignoring `registerTransport()` overrides: an override that wraps
+ * the real transport (the demo's fake-vendor router) falls back to it.
+ */
+export function builtInTransportLoader(kind: string): TransportLoader | undefined {
+  return Object.hasOwn(builtIn, kind) ? builtIn[kind as TransportKind] : undefined;
+}
+
 /** Imports the transport module for `kind` (once per loader; a failed import is retried next time). */
 export function loadTransport(kind: string): Promise<TransportModule> {
   const loader = overrides.get(kind) ?? builtIn[kind as TransportKind];

@@ -1,4 +1,5 @@
 import { decodeMessage, encodeMessage, type LocalCommand } from '../../providers/local-protocol.js';
+import type { EndedReason } from '../../session/session-types.js';
 import type { LocalCredentials } from '../transport.js';
 import type { LocalAvatar } from './local-avatar.js';
 
@@ -12,6 +13,8 @@ export interface LocalAvatarPeer {
   credentials: LocalCredentials;
   /** Sends a data message to the element's side. */
   send(payload: Uint8Array): void;
+  /** Ends the session from the avatar's side, as a vendor closing its room does (an emulated vendor's stop). */
+  end(reason: EndedReason): void;
 }
 
 export interface LocalProtocol {

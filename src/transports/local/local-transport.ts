@@ -73,6 +73,9 @@ export class LocalTransport implements Transport {
         send: (payload) => {
           if (avatarChannel.readyState === 'open') avatarChannel.send(payload as Uint8Array<ArrayBuffer>);
         },
+        end: (reason) => {
+          if (!this.closed && this.joined) this.options.host.disconnected(reason);
+        },
       });
       avatarChannel.onmessage = (e) => this.protocol?.receive(toBytes(e.data));
       viewerChannel.onmessage = (e) => {
