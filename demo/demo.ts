@@ -12,6 +12,7 @@ const form = document.querySelector<HTMLFormElement>('#say')!;
 const providerSelect = document.querySelector<HTMLSelectElement>('#provider')!;
 const streamTypeSelect = document.querySelector<HTMLSelectElement>('#stream-type')!;
 const streamTypeField = document.querySelector<HTMLElement>('#stream-type-field')!;
+const avatarIdInput = document.querySelector<HTMLInputElement>('#avatar-id')!;
 
 /** Points the element at the chosen vendor; a live session is replaced by the element itself. */
 function applyProvider(): void {
@@ -20,12 +21,15 @@ function applyProvider(): void {
   streamTypeField.hidden = !akool;
   avatar.provider = provider;
   avatar.tokenUrl = '/api/avatar';
+  // DeepBrain and Akool refuse a session without an avatar id, as the real vendors do.
+  avatar.avatarId = avatarIdInput.value.trim() || undefined;
   if (akool) avatar.setAttribute('stream-type', streamTypeSelect.value);
   else avatar.removeAttribute('stream-type');
 }
 providerSelect.value = avatar.provider;
 providerSelect.addEventListener('change', applyProvider);
 streamTypeSelect.addEventListener('change', applyProvider);
+avatarIdInput.addEventListener('change', applyProvider);
 applyProvider();
 
 const byId = (id: string) => document.getElementById(id) as HTMLButtonElement;

@@ -130,6 +130,19 @@ for (const dialect of DIALECTS) {
       assert.equal(env.fake.vendor.session(json.sessionId)!.state, 'closed');
     });
 
+    it('stopping a session the browser already stopped succeeds (stop is idempotent)', async () => {
+      const { json } = await post(env.handler, { provider: dialect.provider });
+      const byBrowser = await fetch(`${json.apiBaseUrl}${path('stop')}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${json.sessionToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ session_id: json.sessionId }),
+      });
+      assert.equal(byBrowser.status, 200);
+      const answer = await post(env.handler, { provider: dialect.provider, sessionId: json.sessionId }, { path: '/api/avatar/stop' });
+      assert.equal(answer.status, 200, answer.text);
+      assert.deepEqual(answer.json, { provider: dialect.provider, sessionId: json.sessionId, stopped: true });
+    });
+
     it('maps an unknown session on stop to vendor-error with the vendor status and body', async () => {
       const answer = await post(env.handler, { provider: dialect.provider, sessionId: 'no-such-session' }, { path: '/api/avatar/stop' });
       assert.equal(answer.status, 502);

@@ -1,5 +1,5 @@
 import type { SessionDescription } from '../../session/session-description.js';
-import { callVendor, isObject, joinUrl, vendorString, type Envelope, type Json } from '../http.js';
+import { callVendor, isObject, joinUrl, VendorError, vendorString, type Envelope, type Json } from '../http.js';
 import type { ApiKeyProviderConfig, KonProProviderConfig } from '../types.js';
 import { compact, mergeVendorFields } from '../validation.js';
 import { elevenlabsSettings } from './elevenlabs.js';
@@ -61,6 +61,9 @@ const QUALITIES = ['high', 'medium', 'low'] as const;
 const ENCODINGS = ['H264', 'VP8'] as const;
 /** The SDK's spelling (lower case); the docs capitalise them. */
 const EMOTIONS = ['excited', 'serious', 'friendly', 'soothing', 'broadcaster'] as const;
+/** "Session is not in correct state": with HTTP 400 the session exists but has already ended. */
+const SESSION_NOT_ACTIVE = 400006;
+
 /** The vendor's idle timeout when none is asked for (docs: 120 s). */
 const DEFAULT_IDLE_TIMEOUT_S = 120;
 
@@ -68,13 +71,23 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
   const baseUrlOf = (config: ApiKeyProviderConfig) => config.baseUrl ?? dialect.defaultBaseUrl;
 
   const stop: Vendor<ApiKeyProviderConfig>['stop'] = async ({ config, sessionId, http }) => {
-    await callVendor(http, {
-      envelope: dialect.envelope,
-      what: 'stop',
-      url: joinUrl(baseUrlOf(config), dialect.paths.stop),
-      headers: { 'x-api-key': config.apiKey },
-      body: { session_id: sessionId },
-    });
+    try {
+      await callVendor(http, {
+        envelope: dialect.envelope,
+        what: 'stop',
+        url: joinUrl(baseUrlOf(config), dialect.paths.stop),
+        headers: { 'x-api-key': config.apiKey },
+        body: { session_id: sessionId },
+      });
+    } catch (error) {
+      // Stop is idempotent: the browser may have stopped it with its session token, or it idled out.
+      const alreadyEnded =
+        error instanceof VendorError &&
+        error.vendorStatus === 400 &&
+        isObject(error.vendorBody) &&
+        Number(error.vendorBody.code) === SESSION_NOT_ACTIVE;
+      if (!alreadyEnded) throw error;
+    }
   };
 
   return {

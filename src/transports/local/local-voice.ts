@@ -174,8 +174,11 @@ export class LocalVoice {
       if (s.end < offset) continue;
       const start = Math.max(now + s.start, this.context.currentTime);
       const end = now + s.end;
+      // Attack, hold, release: a sustained vowel, so level-based speech detection sees it as speech.
+      const peak = 0.5 + s.colour * 0.2;
       gain.setValueAtTime(0, start);
-      gain.linearRampToValueAtTime(0.35, Math.min(start + 0.03, end));
+      gain.linearRampToValueAtTime(peak, Math.min(start + 0.02, end));
+      gain.setValueAtTime(peak, Math.max(start + 0.02, end - 0.03));
       gain.linearRampToValueAtTime(0, end);
       this.source.frequency.setValueAtTime(125 + s.colour * 70, start);
       this.formant.frequency.setValueAtTime(450 + s.colour * 900, start);
