@@ -20,6 +20,24 @@ const npmEntries = {
   define: 'src/define.ts',
 };
 
+/**
+ * Terser for everything except chunks that hold only an SDK its vendor already ships minified (Agora, TRTC):
+ * re-minifying them saves nothing and takes most of the build time. LiveKit ships unminified, so it is.
+ */
+const PREMINIFIED = /[\\/]node_modules[\\/](agora-rtc-sdk-ng|trtc-sdk-v5|webrtc-adapter|sdp)[\\/]/;
+const minifyOwnCode = () => {
+  const plugin = terser({ format: { comments: false } });
+  return {
+    ...plugin,
+    name: 'terser-except-preminified',
+    renderChunk(code, chunk, options, meta) {
+      const ids = chunk.moduleIds.filter((id) => !id.startsWith('\0'));
+      if (ids.length > 0 && ids.every((id) => PREMINIFIED.test(id))) return null;
+      return plugin.renderChunk.call(this, code, chunk, options, meta);
+    },
+  };
+};
+
 const isBare = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[A-Za-z]:[\\/]/.test(id);
 
 const npm = {
@@ -78,7 +96,7 @@ const cdn = {
     }),
     nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
     commonjs(),
-    terser({ format: { comments: false } }),
+    minifyOwnCode(),
   ],
 };
 

@@ -1,6 +1,8 @@
+import rollupCommonjs from '@rollup/plugin-commonjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { fromRollup } from '@web/dev-server-rollup';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 /**
  * Tests run in Debian's Chromium (or CHROME_PATH). Two groups: one where audio may autoplay, and one
@@ -30,6 +32,24 @@ const chromium = (extraArgs = []) =>
   });
 
 const autoplayBlocked = 'test/browser/autoplay-blocked/**/*.test.ts';
+const autoplayAllowed = ['--autoplay-policy=no-user-gesture-required'];
+
+// `wtr --files <file>` runs just those files (groups would run everything), with the policy of their group.
+const filesIndex = process.argv.indexOf('--files');
+const cliFiles = filesIndex === -1 ? [] : process.argv.slice(filesIndex + 1).filter((arg) => !arg.startsWith('--'));
+
+// The real agora-rtc-sdk-ng (UMD) and `sdp` (used by trtc-sdk-v5's webrtc-adapter) are CommonJS, which the
+// dev server does not convert on its own. Only they go through the converter.
+const commonjs = fromRollup(rollupCommonjs);
+
+/** `executeServerCommand('list-cdn-chunks')`: the CDN build's chunk files, so tests can tell them apart. */
+const listCdnChunks = {
+  name: 'list-cdn-chunks',
+  executeCommand({ command }) {
+    if (command !== 'list-cdn-chunks') return undefined;
+    return existsSync('cdn/chunks') ? readdirSync('cdn/chunks').filter((name) => name.endsWith('.js')) : [];
+  },
+};
 
 export default {
   nodeResolve: { exportConditions: ['browser', 'development'] },
@@ -38,17 +58,26 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 8 * 60 * 1000,
   browserStartTimeout: 60000,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
-  groups: [
-    {
-      name: 'main',
-      files: ['test/browser/**/*.test.ts', `!${autoplayBlocked}`],
-      browsers: [chromium(['--autoplay-policy=no-user-gesture-required'])],
-    },
-    {
-      name: 'autoplay-blocked',
-      files: [autoplayBlocked],
-      browsers: [chromium()],
-    },
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    // strictRequires off: the wrapped form (the default since v25) needs proxy modules the dev server lacks.
+    commonjs({ strictRequires: false, include: ['**/node_modules/agora-rtc-sdk-ng/**', '**/node_modules/sdp/**'] }),
+    listCdnChunks,
   ],
+  ...(cliFiles.length > 0
+    ? { browsers: [chromium(cliFiles.every((file) => file.includes('autoplay-blocked')) ? [] : autoplayAllowed)] }
+    : {
+        groups: [
+          {
+            name: 'main',
+            files: ['test/browser/**/*.test.ts', `!${autoplayBlocked}`],
+            browsers: [chromium(autoplayAllowed)],
+          },
+          {
+            name: 'autoplay-blocked',
+            files: [autoplayBlocked],
+            browsers: [chromium()],
+          },
+        ],
+      }),
 };
