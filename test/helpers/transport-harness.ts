@@ -3,7 +3,7 @@ import type { StreamingAvatarElement } from '../../src/element/streaming-avatar-
 import type { ProviderContext } from '../../src/providers/provider.js';
 import { registerProvider } from '../../src/providers/registry.js';
 import { registerTransport } from '../../src/transports/registry.js';
-import type { Transport, TransportCredentials, TransportOptions } from '../../src/transports/transport.js';
+import type { Transport, TransportCredentials, TransportHost, TransportOptions } from '../../src/transports/transport.js';
 import { liveTracks } from '../fakes/media.js';
 import { recordEvents } from './events.js';
 
@@ -17,6 +17,8 @@ export interface Harness {
   /** The element's one `<video>`, in its shadow root. */
   readonly video: HTMLVideoElement;
   received: Uint8Array[];
+  /** Every report the transport made to its host, by method name, in order. */
+  hostCalls: string[];
   /** The transport the session created (through the provider's context). */
   transport(): Transport;
   events: ReturnType<typeof recordEvents>;
@@ -38,9 +40,11 @@ export function startHarness({ credentials, create, joinTimeoutMs, attributes = 
   const kind = credentials.kind;
   const provider = `test-${kind}-${++counter}`;
   const received: Uint8Array[] = [];
+  const hostCalls: string[] = [];
   let context: ProviderContext | undefined;
   const unregisterTransport = registerTransport(kind, async () => ({
-    createTransport: (options) => create(joinTimeoutMs === undefined ? options : { ...options, joinTimeoutMs }),
+    createTransport: (options) =>
+      create({ ...options, host: recordHost(options.host, hostCalls), joinTimeoutMs: joinTimeoutMs ?? options.joinTimeoutMs }),
   }));
   const unregisterProvider = registerProvider(provider, {
     needsServer: true,
@@ -74,6 +78,7 @@ export function startHarness({ credentials, create, joinTimeoutMs, attributes = 
       return video;
     },
     received,
+    hostCalls,
     events,
     timers,
     transport() {
@@ -89,6 +94,18 @@ export function startHarness({ credentials, create, joinTimeoutMs, attributes = 
       timers.restore();
     },
   };
+}
+
+/** Passes every report on to the session's host, noting its name (the session ignores some, e.g. tokenExpiring). */
+function recordHost(host: TransportHost, calls: string[]): TransportHost {
+  const recorded = {} as TransportHost;
+  for (const name of Object.keys(host) as (keyof TransportHost)[]) {
+    (recorded as Record<keyof TransportHost, (...args: unknown[]) => void>)[name] = (...args: unknown[]) => {
+      calls.push(name);
+      (host[name] as (...a: unknown[]) => void)(...args);
+    };
+  }
+  return recorded;
 }
 
 /** The tracks on the element's `<video>`, by kind. */
