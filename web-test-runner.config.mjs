@@ -2,7 +2,7 @@ import rollupCommonjs from '@rollup/plugin-commonjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fromRollup } from '@web/dev-server-rollup';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 
 /**
  * Tests run in Debian's Chromium (or CHROME_PATH). Two groups: one where audio may autoplay, and one
@@ -42,15 +42,6 @@ const cliFiles = filesIndex === -1 ? [] : process.argv.slice(filesIndex + 1).fil
 // dev server does not convert on its own. Only they go through the converter.
 const commonjs = fromRollup(rollupCommonjs);
 
-/** `executeServerCommand('list-cdn-chunks')`: the CDN build's chunk files, so tests can tell them apart. */
-const listCdnChunks = {
-  name: 'list-cdn-chunks',
-  executeCommand({ command }) {
-    if (command !== 'list-cdn-chunks') return undefined;
-    return existsSync('cdn/chunks') ? readdirSync('cdn/chunks').filter((name) => name.endsWith('.js')) : [];
-  },
-};
-
 export default {
   nodeResolve: { exportConditions: ['browser', 'development'] },
   rootDir: '.',
@@ -62,7 +53,6 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     // strictRequires off: the wrapped form (the default since v25) needs proxy modules the dev server lacks.
     commonjs({ strictRequires: false, include: ['**/node_modules/agora-rtc-sdk-ng/**', '**/node_modules/sdp/**'] }),
-    listCdnChunks,
   ],
   ...(cliFiles.length > 0
     ? { browsers: [chromium(cliFiles.every((file) => file.includes('autoplay-blocked')) ? [] : autoplayAllowed)] }

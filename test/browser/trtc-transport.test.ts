@@ -126,14 +126,13 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
   it('maps AUTOPLAY_FAILED to audio-blocked and calls its resume() on the next gesture', async () => {
     start();
     await harness.el.start();
-    let resumed = 0;
     const blocked = nextEvent(harness.el, 'avatar-autoplay-blocked');
-    fake.client.emit('autoplay-failed', { userId: 'avatar', mediaType: 'audio', resume: async () => void resumed++ });
+    fake.client.emit('autoplay-failed', { userId: 'avatar', mediaType: 'audio', resume: async () => void fake.client.resumeCalls++ });
     await blocked;
     expect(harness.el.hasAttribute('audio-blocked')).to.equal(true);
     document.body.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     await waitFor(() => !harness.el.hasAttribute('audio-blocked'), 3000, 'audio unblocked');
-    expect(resumed).to.equal(1);
+    expect(fake.client.resumeCalls).to.equal(1);
     await expectTornDown();
   });
 

@@ -48,6 +48,8 @@ export interface TrtcFakeOptions {
   avatarUserId?: string | null;
   /** The DOMException behind the DEVICE_ERROR `startLocalAudio()` rejects with. */
   micError?: 'NotAllowedError' | 'NotFoundError';
+  /** The SDK's own (silenced) audio player is refused autoplay: AUTOPLAY_FAILED with a resume(). */
+  autoplayBlocked?: boolean;
 }
 
 export class FakeTrtcClient extends FakeEmitter<TrtcEvents> implements TrtcClient {
@@ -57,6 +59,7 @@ export class FakeTrtcClient extends FakeEmitter<TrtcEvents> implements TrtcClien
   readonly sent: CustomMessageData[] = [];
   readonly volumes = new Map<string, number>();
   localAudio?: { config?: LocalAudioConfig; track: MediaStreamTrack };
+  resumeCalls = 0;
   private inRoom = false;
   private readonly users = new Map<string, { media: FakeMedia; subscribed: boolean }>();
   private cancelJoin?: (error: Error) => void;
@@ -159,6 +162,9 @@ export class FakeTrtcClient extends FakeEmitter<TrtcEvents> implements TrtcClien
     this.emit('remote-audio-available', { userId });
     user.subscribed = true;
     this.emit('track', { userId, track: media.audio, sourceTrack: media.audio });
+    if (this.fake.autoplayBlocked) {
+      this.emit('autoplay-failed', { userId, mediaType: 'audio', resume: async () => void this.resumeCalls++ });
+    }
     this.emit('track', { userId, streamType: SUB, track: media.video, sourceTrack: media.video });
     this.emit('remote-video-available', { userId, streamType: MAIN });
     return media;
