@@ -14,7 +14,7 @@ import type {
 import { AvatarError } from '../errors/avatar-error.js';
 import type { EndedReason } from '../session/session-types.js';
 import { assertMicrophoneAvailable, microphoneError } from './microphone.js';
-import { AvatarMedia, checkMessageSize, Cleanup, type EventOverloads, joinWithin, listenAll, loadSdk, sdkError } from './sdk-helpers.js';
+import { checkMessageSize, type EventOverloads, listenAll, SdkTransport } from './sdk-helpers.js';
 import type { AgoraCredentials, MicrophoneOptions, Transport, TransportOptions } from './transport.js';
 
 /*
@@ -99,66 +99,51 @@ function errorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-class AgoraTransport<T extends AgoraMicrophoneTrack> implements Transport {
+class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraSdk<T>, UID> {
   readonly kind = 'agora';
   readonly maxMessageBytes = MAX_MESSAGE_BYTES;
 
-  private sdk?: AgoraSdk<T>;
   private client?: AgoraClient<T>;
   private mic?: T;
-  private joined = false;
-  private closed = false;
-  private readonly lifetime = new AbortController();
-  private readonly cleanup = new Cleanup();
-  private readonly media: AvatarMedia<UID>;
-  private readonly credentials: AgoraCredentials;
 
   constructor(
-    private readonly options: TransportOptions<AgoraCredentials>,
-    private readonly load: () => Promise<AgoraSdk<T>>,
+    options: TransportOptions,
+    private readonly credentials: AgoraCredentials,
+    load: () => Promise<AgoraSdk<T>>,
   ) {
-    this.credentials = options.credentials;
-    this.media = new AvatarMedia<UID>(options.video, options.host, options.credentials.avatarUid);
+    super(options, { load, packageName: 'agora-rtc-sdk-ng', room: 'The Agora channel', secret: credentials.token, avatar: credentials.avatarUid });
   }
 
-  async connect(signal: AbortSignal): Promise<void> {
+  protected join(sdk: AgoraSdk<T>): Promise<UID> {
     const { appId, channel, token, uid } = this.credentials;
-    try {
-      const sdk = (this.sdk = await loadSdk(this.load, 'agora-rtc-sdk-ng'));
-      if (this.closed || signal.aborted) throw new AvatarError('aborted', 'The Agora session was stopped while it started.');
-      sdk.disableLogUpload();
-      sdk.setLogLevel(LOG_LEVEL_ERROR);
-      const client = (this.client = sdk.createClient({
-        mode: 'rtc',
-        codec: this.options.videoEncoding === 'H264' ? 'h264' : 'vp8',
-      }));
-      this.listen(sdk, client);
-      // Offline, join() never settles (the SDK keeps retrying gateways): our own timeout, then leave().
-      // The uid goes through unchanged: 42 and "42" are different Agora users.
-      await joinWithin(client.join(appId, channel, token, uid), this.options.joinTimeoutMs, [signal, this.lifetime.signal], 'The Agora channel');
-      this.joined = true;
-    } catch (error) {
-      await this.disconnect();
-      throw this.joinError(error);
-    }
+    sdk.disableLogUpload();
+    sdk.setLogLevel(LOG_LEVEL_ERROR);
+    const client = (this.client = sdk.createClient({ mode: 'rtc', codec: this.options.videoEncoding === 'H264' ? 'h264' : 'vp8' }));
+    this.listen(sdk, client);
+    // Offline, join() never settles (the SDK keeps retrying gateways): the join time limit applies, then
+    // leave(). The uid goes through unchanged: 42 and "42" are different Agora users.
+    return client.join(appId, channel, token, uid);
+  }
+
+  protected async leave(): Promise<void> {
+    await this.client?.leave();
   }
 
   async send(payload: Uint8Array): Promise<void> {
     checkMessageSize(payload, this.maxMessageBytes, 'Agora');
-    const client = this.requireClient('transport-send-failed');
+    const client = this.joinedOr(this.client, 'transport-send-failed');
     try {
       await client.sendStreamMessage(payload, true);
     } catch (error) {
       const code = errorCode(error) === STREAM_MESSAGE_TOO_LARGE ? 'transport-data-too-large' : 'transport-send-failed';
-      const avatarError = sdkError(error, code, 'Agora could not send a data message', [this.credentials.token]);
-      throw new AvatarError(avatarError.code, avatarError.message, { fatal: false, cause: error });
+      throw this.fail(error, code, 'Agora could not send a data message', false);
     }
   }
 
   async startMicrophone(options: MicrophoneOptions = {}): Promise<void> {
     assertMicrophoneAvailable();
-    const client = this.requireClient('mic-failed');
-    const sdk = this.sdk!;
+    const client = this.joinedOr(this.client, 'mic-failed');
+    const sdk = this.joinedOr(this.sdk, 'mic-failed');
     if (this.mic) {
       await this.mic.setMuted(false);
       return;
@@ -205,29 +190,10 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> implements Transport {
     this.sdk?.resumeAudioContext();
   }
 
-  async disconnect(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.lifetime.abort();
-    this.media.close();
-    try {
-      await this.stopMicrophone();
-    } catch {
-      // Leaving unpublishes it anyway.
-    }
-    try {
-      await this.client?.leave();
-    } catch {
-      // Already gone.
-    }
-    this.cleanup.run();
-  }
-
   private listen(sdk: AgoraSdk<T>, client: AgoraClient<T>): void {
-    const { host } = this.options;
-    const live = () => !this.closed;
+    const { host } = this;
     const onAutoplayFailed = () => {
-      if (live()) host.audioBlocked(true);
+      if (this.live) host.audioBlocked(true);
     };
     sdk.on('autoplay-failed', onAutoplayFailed);
     this.cleanup.add(() => sdk.off('autoplay-failed', onAutoplayFailed));
@@ -236,29 +202,29 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> implements Transport {
       client,
       {
         'user-published': (user, mediaType) => {
-          if (live() && mediaType !== 'datachannel' && this.media.accepts(user.uid)) void this.subscribe(client, user.uid, mediaType);
+          if (this.live && mediaType !== 'datachannel' && this.media.accepts(user.uid)) void this.subscribe(client, user.uid, mediaType);
         },
         'user-unpublished': (user, mediaType) => {
-          if (live() && mediaType !== 'datachannel') this.media.remove(user.uid, mediaType);
+          if (this.live && mediaType !== 'datachannel') this.media.remove(user.uid, mediaType);
         },
         'user-left': (user) => {
           // The avatar leaving is the vendor ending the session: end it rather than freeze on the last frame.
-          if (live() && this.media.left(user.uid) && this.joined) host.disconnected('vendor');
+          if (this.live && this.media.left(user.uid) && this.joined) host.disconnected('vendor');
         },
         'stream-message': (_uid, payload) => {
-          if (live()) host.data(payload);
+          if (this.live) host.data(payload);
         },
         'connection-state-change': (current, previous, reason) => {
-          if (!live() || !this.joined) return;
+          if (!this.live || !this.joined) return;
           if (current === 'RECONNECTING') host.reconnecting();
           else if (current === 'CONNECTED' && previous === 'RECONNECTING') host.reconnected();
           else if (current === 'DISCONNECTED') this.unexpectedDisconnect(reason);
         },
         'token-privilege-will-expire': () => {
-          if (live()) host.tokenExpiring();
+          if (this.live) host.tokenExpiring();
         },
         'token-privilege-did-expire': () => {
-          if (live()) host.disconnected('timeout', new AvatarError('transport-token-expired', 'The Agora token expired.'));
+          if (this.live) host.disconnected('timeout', new AvatarError('transport-token-expired', 'The Agora token expired.'));
         },
       },
       this.cleanup,
@@ -270,48 +236,32 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> implements Transport {
       const track = mediaType === 'video' ? await client.subscribe(uid, 'video') : await client.subscribe(uid, 'audio');
       // Our own <video> plays the raw track (the element's controller plays it and watches its frames),
       // instead of the SDK's player, which would make a second <video> inside a container.
-      if (!this.closed) this.media.add(uid, track.getMediaStreamTrack());
+      if (this.live) this.media.add(uid, track.getMediaStreamTrack());
     } catch (error) {
-      if (this.closed || !this.media.isAvatar(uid)) return;
-      this.options.host.disconnected(
-        'error',
-        sdkError(error, 'transport-disconnected', `Could not receive the avatar's ${mediaType}`, [this.credentials.token]),
-      );
+      if (!this.live || !this.media.isAvatar(uid)) return;
+      this.host.disconnected('error', this.fail(error, 'transport-disconnected', `Could not receive the avatar's ${mediaType}`));
     }
   }
 
   private unexpectedDisconnect(reason: ConnectionDisconnectedReason | undefined): void {
-    const { host } = this.options;
     const name: string = reason ?? 'unknown';
     if (name === 'LEAVE') return;
     if (name === 'TOKEN_EXPIRE') {
-      host.disconnected('timeout', new AvatarError('transport-token-expired', 'The Agora token expired.'));
+      this.host.disconnected('timeout', new AvatarError('transport-token-expired', 'The Agora token expired.'));
       return;
     }
     const ended: EndedReason = name === 'NETWORK_ERROR' || name === 'unknown' ? 'network' : 'vendor';
-    const message =
-      ended === 'network'
-        ? 'The connection to the avatar was lost.'
-        : `The Agora server ended the connection (${name}).`;
-    host.disconnected(ended, new AvatarError('transport-disconnected', message));
+    const message = ended === 'network' ? 'The connection to the avatar was lost.' : `The Agora server ended the connection (${name}).`;
+    this.host.disconnected(ended, new AvatarError('transport-disconnected', message));
   }
 
-  private joinError(error: unknown): AvatarError {
-    if (error instanceof AvatarError) return error;
-    const secrets = [this.credentials.token];
+  protected joinError(error: unknown): AvatarError {
     const code = errorCode(error);
     const message = error instanceof Error ? error.message : String(error);
     if (code === TOKEN_EXPIRED || (code === GATEWAY_REFUSED && /(dynamic key|token)[^,]*(expired|timeout)/i.test(message))) {
-      return sdkError(error, 'transport-token-expired', 'The Agora token has expired', secrets);
+      return this.fail(error, 'transport-token-expired', 'The Agora token has expired');
     }
-    return sdkError(error, 'transport-join-failed', 'Could not join the Agora channel', secrets);
-  }
-
-  private requireClient(code: 'transport-send-failed' | 'mic-failed'): AgoraClient<T> {
-    if (!this.client || !this.joined || this.closed) {
-      throw new AvatarError(code, 'The Agora channel is not joined.', { fatal: false });
-    }
-    return this.client;
+    return this.fail(error, 'transport-join-failed', 'Could not join the Agora channel');
   }
 }
 
@@ -323,7 +273,7 @@ export function createAgoraTransport<T extends AgoraMicrophoneTrack>(
   if (options.credentials.kind !== 'agora') {
     throw new AvatarError('transport-join-failed', `The Agora transport cannot join a "${options.credentials.kind}" session.`);
   }
-  return new AgoraTransport(options as TransportOptions<AgoraCredentials>, load);
+  return new AgoraTransport(options, options.credentials, load);
 }
 
 export function createTransport(options: TransportOptions): Transport {

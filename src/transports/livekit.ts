@@ -14,7 +14,7 @@ import type {
 import { AvatarError } from '../errors/avatar-error.js';
 import type { EndedReason } from '../session/session-types.js';
 import { assertMicrophoneAvailable, microphoneConstraints, microphoneError } from './microphone.js';
-import { AvatarMedia, checkMessageSize, Cleanup, type EventOverloads, joinWithin, listenAll, loadSdk, sdkError } from './sdk-helpers.js';
+import { checkMessageSize, type EventOverloads, listenAll, SdkTransport } from './sdk-helpers.js';
 import type { LiveKitCredentials, MicrophoneOptions, Transport, TransportOptions } from './transport.js';
 
 /*
@@ -82,61 +82,52 @@ export const loadLiveKitSdk = (): Promise<LiveKitSdk> => import('livekit-client'
 /** LiveKit's documented cap for one reliable data packet. */
 const MAX_MESSAGE_BYTES = 15 * 1024;
 
-class LiveKitTransport implements Transport {
+class LiveKitTransport extends SdkTransport<LiveKitSdk, string> {
   readonly kind = 'livekit';
   readonly maxMessageBytes = MAX_MESSAGE_BYTES;
 
   private room?: LiveKitRoom;
-  private sdk?: LiveKitSdk;
   private mic?: MediaStreamTrack;
-  private joined = false;
-  private closed = false;
-  private readonly lifetime = new AbortController();
-  private readonly cleanup = new Cleanup();
-  private readonly media: AvatarMedia<string>;
-  private readonly credentials: LiveKitCredentials;
 
   constructor(
-    private readonly options: TransportOptions<LiveKitCredentials>,
-    private readonly load: () => Promise<LiveKitSdk>,
+    options: TransportOptions,
+    private readonly credentials: LiveKitCredentials,
+    load: () => Promise<LiveKitSdk>,
   ) {
-    this.credentials = options.credentials;
-    this.media = new AvatarMedia(options.video, options.host, options.credentials.avatarIdentity);
+    super(options, { load, packageName: 'livekit-client', room: 'The LiveKit room', secret: credentials.token, avatar: credentials.avatarIdentity });
   }
 
-  async connect(signal: AbortSignal): Promise<void> {
-    try {
-      const sdk = (this.sdk = await loadSdk(this.load, 'livekit-client'));
-      if (this.closed || signal.aborted) throw new AvatarError('aborted', 'The LiveKit session was stopped while it started.');
-      sdk.setLogLevel('warn');
-      // One avatar, played through our own <video>: adaptiveStream would pause video the SDK did not attach
-      // itself, and dynacast only concerns video we publish (we publish a microphone at most).
-      const room = (this.room = new sdk.Room({ adaptiveStream: false, dynacast: false, stopLocalTrackOnUnpublish: true }));
-      this.listen(room, sdk);
-      const { url, token } = this.credentials;
-      await joinWithin(room.connect(url, token, { autoSubscribe: true }), this.options.joinTimeoutMs, [signal, this.lifetime.signal], 'The LiveKit room');
-      this.joined = true;
-      if (!room.canPlaybackAudio) this.options.host.audioBlocked(true);
-    } catch (error) {
-      await this.disconnect();
-      throw this.joinError(error);
-    }
+  protected join(sdk: LiveKitSdk): Promise<void> {
+    sdk.setLogLevel('warn');
+    // One avatar, played through our own <video>: adaptiveStream would pause video the SDK did not attach
+    // itself, and dynacast only concerns video we publish (we publish a microphone at most).
+    const room = (this.room = new sdk.Room({ adaptiveStream: false, dynacast: false, stopLocalTrackOnUnpublish: true }));
+    this.listen(room, sdk);
+    return room.connect(this.credentials.url, this.credentials.token, { autoSubscribe: true });
+  }
+
+  protected override afterJoin(): void {
+    if (this.room && !this.room.canPlaybackAudio) this.host.audioBlocked(true);
+  }
+
+  protected async leave(): Promise<void> {
+    await this.room?.disconnect(true);
   }
 
   async send(payload: Uint8Array): Promise<void> {
     checkMessageSize(payload, this.maxMessageBytes, 'LiveKit');
-    const room = this.requireRoom('transport-send-failed');
+    const room = this.joinedOr(this.room, 'transport-send-failed');
     const options: DataPublishOptions = { reliable: true };
     try {
       await room.localParticipant.publishData(new Uint8Array(payload), options);
     } catch (error) {
-      throw this.nonFatal(sdkError(error, 'transport-send-failed', 'LiveKit could not send a data message', [this.credentials.token]));
+      throw this.fail(error, 'transport-send-failed', 'LiveKit could not send a data message', false);
     }
   }
 
   async startMicrophone(options?: MicrophoneOptions): Promise<void> {
     assertMicrophoneAvailable();
-    const room = this.requireRoom('mic-failed');
+    const room = this.joinedOr(this.room, 'mic-failed');
     let publication: LiveKitMicPublication | undefined;
     try {
       publication = await room.localParticipant.setMicrophoneEnabled(true, microphoneConstraints(options));
@@ -159,110 +150,75 @@ class LiveKitTransport implements Transport {
   }
 
   async setMicrophoneMuted(muted: boolean): Promise<void> {
-    if (!this.mic || !this.room) return;
     // With a published microphone, LiveKit mutes and unmutes it instead of (un)publishing.
-    await this.room.localParticipant.setMicrophoneEnabled(!muted);
+    if (this.mic) await this.room?.localParticipant.setMicrophoneEnabled(!muted);
   }
 
   async resumeAudio(): Promise<void> {
     await this.room?.startAudio();
   }
 
-  async disconnect(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.lifetime.abort();
-    this.media.close();
-    const room = this.room;
-    try {
-      await this.stopMicrophone();
-    } catch {
-      // The room is going away with it.
-    }
-    try {
-      await room?.disconnect(true);
-    } catch {
-      // Already gone.
-    }
-    this.cleanup.run();
-  }
-
   private listen(room: LiveKitRoom, sdk: LiveKitSdk): void {
-    const { host } = this.options;
-    const live = () => !this.closed;
+    const { host } = this;
     const handlers: LiveKitRoomEvents = {
       trackSubscribed: (track, _publication, participant) => {
-        if (live()) this.media.add(participant.identity, track.mediaStreamTrack);
+        if (this.live) this.media.add(participant.identity, track.mediaStreamTrack);
       },
       trackUnsubscribed: (track, _publication, participant) => {
-        if (live()) this.media.remove(participant.identity, track.mediaStreamTrack.kind === 'audio' ? 'audio' : 'video');
+        if (this.live) this.media.remove(participant.identity, track.mediaStreamTrack.kind === 'audio' ? 'audio' : 'video');
       },
       participantDisconnected: (participant) => {
         // The avatar leaving is the vendor ending the session: end it rather than freeze on the last frame.
-        if (live() && this.media.left(participant.identity) && this.joined) host.disconnected('vendor');
+        if (this.live && this.media.left(participant.identity) && this.joined) host.disconnected('vendor');
       },
       dataReceived: (payload) => {
-        if (live()) host.data(payload);
+        if (this.live) host.data(payload);
       },
       audioPlaybackChanged: (playing) => {
-        if (live()) host.audioBlocked(!playing);
+        if (this.live) host.audioBlocked(!playing);
       },
       reconnecting: () => {
-        if (live()) host.reconnecting();
+        if (this.live) host.reconnecting();
       },
       signalReconnecting: () => {
-        if (live()) host.reconnecting();
+        if (this.live) host.reconnecting();
       },
       reconnected: () => {
-        if (live()) host.reconnected();
+        if (this.live) host.reconnected();
       },
       disconnected: (reason) => {
-        if (live() && this.joined) this.unexpectedDisconnect(reason, sdk.DisconnectReason);
+        if (this.live && this.joined) this.unexpectedDisconnect(reason, sdk.DisconnectReason);
       },
     };
     listenAll(room, handlers, this.cleanup);
   }
 
   private unexpectedDisconnect(reason: DisconnectReason | undefined, R: LiveKitSdk['DisconnectReason']): void {
-    const { host } = this.options;
     switch (reason) {
       case R.CLIENT_INITIATED:
         return;
       case R.ROOM_DELETED:
       case R.ROOM_CLOSED:
-        host.disconnected('vendor');
+        this.host.disconnected('vendor');
         return;
       default: {
-        const vendor: EndedReason =
+        const ended: EndedReason =
           reason === R.DUPLICATE_IDENTITY || reason === R.SERVER_SHUTDOWN || reason === R.PARTICIPANT_REMOVED ? 'vendor' : 'network';
-        host.disconnected(vendor, new AvatarError('transport-disconnected', describeDisconnect(reason, R)));
+        this.host.disconnected(ended, new AvatarError('transport-disconnected', describeDisconnect(reason, R)));
       }
     }
   }
 
-  private joinError(error: unknown): AvatarError {
-    if (error instanceof AvatarError) return error;
-    const secrets = [this.credentials.token];
+  protected joinError(error: unknown): AvatarError {
     const reasons = this.sdk?.ConnectionErrorReason;
     if (reasons && isConnectionError(error)) {
       if (error.reason === reasons.NotAllowed && error.status === 401) {
-        return sdkError(error, 'transport-token-expired', 'The LiveKit token was refused (expired or not valid)', secrets);
+        return this.fail(error, 'transport-token-expired', 'The LiveKit token was refused (expired or not valid)');
       }
-      if (error.reason === reasons.Timeout) return sdkError(error, 'transport-join-timeout', 'LiveKit timed out while joining', secrets);
-      if (error.reason === reasons.Cancelled) return sdkError(error, 'aborted', 'The LiveKit join was cancelled', secrets);
+      if (error.reason === reasons.Timeout) return this.fail(error, 'transport-join-timeout', 'LiveKit timed out while joining');
+      if (error.reason === reasons.Cancelled) return this.fail(error, 'aborted', 'The LiveKit join was cancelled');
     }
-    return sdkError(error, 'transport-join-failed', 'Could not join the LiveKit room', secrets);
-  }
-
-  private requireRoom(code: 'transport-send-failed' | 'mic-failed'): LiveKitRoom {
-    if (!this.room || !this.joined || this.closed) {
-      throw new AvatarError(code, 'The LiveKit room is not connected.', { fatal: false });
-    }
-    return this.room;
-  }
-
-  private nonFatal(error: AvatarError): AvatarError {
-    return error.fatal ? new AvatarError(error.code, error.message, { fatal: false, cause: error.cause }) : error;
+    return this.fail(error, 'transport-join-failed', 'Could not join the LiveKit room');
   }
 }
 
@@ -288,7 +244,7 @@ export function createLiveKitTransport(options: TransportOptions, load: () => Pr
   if (options.credentials.kind !== 'livekit') {
     throw new AvatarError('transport-join-failed', `The LiveKit transport cannot join a "${options.credentials.kind}" session.`);
   }
-  return new LiveKitTransport(options as TransportOptions<LiveKitCredentials>, load);
+  return new LiveKitTransport(options, options.credentials, load);
 }
 
 export function createTransport(options: TransportOptions): Transport {

@@ -1,6 +1,6 @@
 import { AvatarError, type AvatarErrorCode } from '../errors/avatar-error.js';
 import { attachTrack, detachTrack } from './media.js';
-import type { TransportHost } from './transport.js';
+import type { MicrophoneOptions, Transport, TransportHost, TransportOptions } from './transport.js';
 
 /**
  * What the LiveKit, Agora and TRTC plugins share: loading the SDK, a join that cannot hang, the size check
@@ -78,10 +78,11 @@ export function sdkError(
   code: AvatarErrorCode,
   context: string,
   secrets: readonly (string | null | undefined)[],
+  fatal = true,
 ): AvatarError {
   if (error instanceof AvatarError) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return new AvatarError(code, redact(`${context}: ${reason}`, secrets), { cause: error });
+  return new AvatarError(code, redact(`${context}: ${reason}`, secrets), { cause: error, fatal });
 }
 
 /** Functions run once, in reverse order of registration: listener removals, timers, SDK handles. */
@@ -206,5 +207,107 @@ export function listenAll<M extends object>(
   for (const event of Object.keys(handlers) as (keyof M)[]) {
     on.call(emitter, event, handlers[event]);
     cleanup.add(() => off.call(emitter, event, handlers[event]));
+  }
+}
+
+export interface SdkTransportSetup<S, Id> {
+  /** Loads the SDK module (the seam tests use). */
+  load: () => Promise<S>;
+  /** The npm package, for the "install it" message. */
+  packageName: string;
+  /** How messages name the session, e.g. "The LiveKit room". */
+  room: string;
+  /** The room credential, kept out of every error message. */
+  secret: string | null;
+  /** The avatar's id when the credentials name it. */
+  avatar: Id | undefined;
+}
+
+/**
+ * The life cycle the three SDK plugins share: load the SDK, join within the time limit (leaving on any
+ * failure), report only while live, and tear down in one order: our tracks off the `<video>`, microphone,
+ * leave, then every listener and SDK handle registered on `cleanup`.
+ */
+export abstract class SdkTransport<S, Id> implements Transport {
+  abstract readonly kind: 'livekit' | 'agora' | 'trtc';
+  abstract readonly maxMessageBytes: number;
+  protected sdk?: S;
+  protected joined = false;
+  protected closed = false;
+  protected readonly cleanup = new Cleanup();
+  protected readonly media: AvatarMedia<Id>;
+  private readonly lifetime = new AbortController();
+
+  constructor(
+    protected readonly options: TransportOptions,
+    private readonly setup: SdkTransportSetup<S, Id>,
+  ) {
+    this.media = new AvatarMedia<Id>(options.video, options.host, setup.avatar);
+  }
+
+  protected get host(): TransportHost {
+    return this.options.host;
+  }
+
+  /** SDK events after `disconnect()` are ignored. */
+  protected get live(): boolean {
+    return !this.closed;
+  }
+
+  async connect(signal: AbortSignal): Promise<void> {
+    try {
+      const sdk = (this.sdk = await loadSdk(this.setup.load, this.setup.packageName));
+      if (this.closed || signal.aborted) throw new AvatarError('aborted', `${this.setup.room}: stopped while joining.`);
+      await joinWithin(this.join(sdk), this.options.joinTimeoutMs, [signal, this.lifetime.signal], this.setup.room);
+      this.joined = true;
+      this.afterJoin();
+    } catch (error) {
+      await this.disconnect();
+      throw error instanceof AvatarError ? error : this.joinError(error);
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.lifetime.abort();
+    this.media.close();
+    try {
+      await this.stopMicrophone();
+    } catch {
+      // Leaving releases it as well.
+    }
+    try {
+      await this.leave();
+    } catch {
+      // Not joined, or already gone.
+    }
+    this.cleanup.run();
+  }
+
+  abstract send(payload: Uint8Array): Promise<void>;
+  abstract startMicrophone(options?: MicrophoneOptions): Promise<void>;
+  abstract stopMicrophone(): Promise<void>;
+  abstract setMicrophoneMuted(muted: boolean): Promise<void>;
+  abstract resumeAudio(): Promise<void>;
+
+  /** Creates the SDK client, registers its listeners (removals on `cleanup`) and starts the join. */
+  protected abstract join(sdk: S): Promise<unknown>;
+  /** Leaves the room (remote tracks end with it). */
+  protected abstract leave(): Promise<void>;
+  /** Maps an SDK join failure onto the element's codes (see `fail`). */
+  protected abstract joinError(error: unknown): AvatarError;
+
+  protected afterJoin(): void {}
+
+  /** An SDK failure as an AvatarError, without the room credential in its message. */
+  protected fail(error: unknown, code: AvatarErrorCode, context: string, fatal = true): AvatarError {
+    return sdkError(error, code, context, [this.setup.secret], fatal);
+  }
+
+  /** The SDK handle for a command that needs a joined room; otherwise the command's (non-fatal) error. */
+  protected joinedOr<T>(handle: T | undefined, code: 'transport-send-failed' | 'mic-failed'): T {
+    if (!handle || !this.joined || this.closed) throw new AvatarError(code, `${this.setup.room} is not joined.`, { fatal: false });
+    return handle;
   }
 }

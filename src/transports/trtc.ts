@@ -1,7 +1,7 @@
-import type { default as TRTC, EnterRoomConfig, RtcError, TRTCEventTypes, TRTCOptions } from 'trtc-sdk-v5';
+import type { default as TRTC, RtcError, TRTCEventTypes, TRTCOptions } from 'trtc-sdk-v5';
 import { AvatarError } from '../errors/avatar-error.js';
 import { assertMicrophoneAvailable, microphoneError } from './microphone.js';
-import { AvatarMedia, checkMessageSize, Cleanup, type EventOverloads, joinWithin, listenAll, loadSdk, sdkError } from './sdk-helpers.js';
+import { checkMessageSize, type EventOverloads, listenAll, SdkTransport } from './sdk-helpers.js';
 import type { MicrophoneOptions, Transport, TransportOptions, TrtcCredentials } from './transport.js';
 
 /*
@@ -77,74 +77,64 @@ function isTrtcError(error: unknown): error is TrtcError {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'number';
 }
 
-class TrtcTransport implements Transport {
+class TrtcTransport extends SdkTransport<TrtcSdk, string> {
   readonly kind = 'trtc';
   readonly maxMessageBytes = MAX_MESSAGE_BYTES;
 
-  private sdk?: TrtcSdk;
   private trtc?: TrtcClient;
   private micOn = false;
-  private joined = false;
-  private closed = false;
   private resumes: (() => Promise<void>)[] = [];
-  private readonly lifetime = new AbortController();
-  private readonly cleanup = new Cleanup();
-  private readonly media: AvatarMedia<string>;
-  private readonly credentials: TrtcCredentials;
 
   constructor(
-    private readonly options: TransportOptions<TrtcCredentials>,
-    private readonly load: () => Promise<TrtcSdk>,
+    options: TransportOptions,
+    private readonly credentials: TrtcCredentials,
+    load: () => Promise<TrtcSdk>,
   ) {
-    this.credentials = options.credentials;
-    this.media = new AvatarMedia(options.video, options.host, options.credentials.avatarUserId);
+    super(options, { load, packageName: 'trtc-sdk-v5', room: 'The TRTC room', secret: credentials.userSig, avatar: credentials.avatarUserId });
   }
 
-  async connect(signal: AbortSignal): Promise<void> {
+  protected join(sdk: TrtcSdk): Promise<void> {
     const { sdkAppId, roomId, userId, userSig } = this.credentials;
-    try {
-      const sdk = (this.sdk = await loadSdk(this.load, 'trtc-sdk-v5'));
-      if (this.closed || signal.aborted) throw new AvatarError('aborted', 'The TRTC session was stopped while it started.');
-      sdk.setLogLevel(LOG_LEVEL_ERROR, false);
-      // Our own "tap to unmute" replaces the SDK's dialog.
-      const trtc = (this.trtc = sdk.create({ enableAutoPlayDialog: false }));
-      // Registered before enterRoom, as the SDK asks, so no event is missed.
-      this.listen(trtc, sdk);
-      const config: EnterRoomConfig = {
-        sdkAppId,
-        userId,
-        userSig,
-        // Only an anchor may send custom messages and publish the microphone.
-        role: sdk.TYPE.ROLE_ANCHOR,
-        autoReceiveAudio: true,
-        autoReceiveVideo: true,
-        enableAutoPlayDialog: false,
-        ...(typeof roomId === 'number' ? { roomId } : { strRoomId: roomId }),
-      };
-      await joinWithin(trtc.enterRoom(config), this.options.joinTimeoutMs, [signal, this.lifetime.signal], 'The TRTC room');
-      this.joined = true;
-    } catch (error) {
-      await this.disconnect();
-      throw this.joinError(error);
-    }
+    sdk.setLogLevel(LOG_LEVEL_ERROR, false);
+    // Our own "tap to unmute" replaces the SDK's dialog.
+    const trtc = (this.trtc = sdk.create({ enableAutoPlayDialog: false }));
+    // Required to free the instance, after exitRoom (cleanup runs last in, first out).
+    this.cleanup.add(() => trtc.destroy());
+    // Registered before enterRoom, as the SDK asks, so no event is missed.
+    this.listen(trtc, sdk);
+    return trtc.enterRoom({
+      sdkAppId,
+      userId,
+      userSig,
+      // Only an anchor may send custom messages and publish the microphone.
+      role: sdk.TYPE.ROLE_ANCHOR,
+      autoReceiveAudio: true,
+      autoReceiveVideo: true,
+      enableAutoPlayDialog: false,
+      ...(typeof roomId === 'number' ? { roomId } : { strRoomId: roomId }),
+    });
+  }
+
+  protected async leave(): Promise<void> {
+    this.resumes = [];
+    await this.trtc?.exitRoom();
   }
 
   async send(payload: Uint8Array): Promise<void> {
     checkMessageSize(payload, this.maxMessageBytes, 'TRTC');
-    const trtc = this.requireRoom('transport-send-failed');
+    const trtc = this.joinedOr(this.trtc, 'transport-send-failed');
     try {
       // Fire and forget: the SDK returns nothing, but throws for bad sizes or roles.
       trtc.sendCustomMessage({ cmdId: CUSTOM_MESSAGE_CMD_ID, data: new Uint8Array(payload).buffer });
     } catch (error) {
       const tooLarge = isTrtcError(error) && error.code === this.sdk?.ERROR_CODE.INVALID_PARAMETER && error.extraCode === 5018;
-      const avatarError = sdkError(error, tooLarge ? 'transport-data-too-large' : 'transport-send-failed', 'TRTC could not send a data message', [this.credentials.userSig]);
-      throw new AvatarError(avatarError.code, avatarError.message, { fatal: false, cause: error });
+      throw this.fail(error, tooLarge ? 'transport-data-too-large' : 'transport-send-failed', 'TRTC could not send a data message', false);
     }
   }
 
   async startMicrophone(options: MicrophoneOptions = {}): Promise<void> {
     assertMicrophoneAvailable();
-    const trtc = this.requireRoom('mic-failed');
+    const trtc = this.joinedOr(this.trtc, 'mic-failed');
     try {
       if (this.micOn) {
         await trtc.updateLocalAudio({ mute: false });
@@ -169,6 +159,7 @@ class TrtcTransport implements Transport {
   async stopMicrophone(): Promise<void> {
     if (!this.micOn) return;
     this.micOn = false;
+    // Leaving the room does not stop local capture: this does.
     await this.trtc?.stopLocalAudio();
   }
 
@@ -181,34 +172,11 @@ class TrtcTransport implements Transport {
     await Promise.all(resumes.map((resume) => resume().catch(() => undefined)));
   }
 
-  async disconnect(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.lifetime.abort();
-    this.resumes = [];
-    this.media.close();
-    const trtc = this.trtc;
-    try {
-      await this.stopMicrophone();
-    } catch {
-      // exitRoom stops it as well.
-    }
-    try {
-      await trtc?.exitRoom();
-    } catch {
-      // Not in a room (the join failed or was aborted).
-    }
-    this.cleanup.run();
-    // Required to free the instance; after exitRoom, as the SDK asks.
-    trtc?.destroy();
-  }
-
   private listen(trtc: TrtcClient, sdk: TrtcSdk): void {
-    const { host } = this.options;
-    const live = () => !this.closed;
+    const { host } = this;
     const main: string = sdk.TYPE.STREAM_TYPE_MAIN;
     const take = (userId: string, track: MediaStreamTrack | null) => {
-      if (track && live()) this.media.add(userId, track);
+      if (track && this.live) this.media.add(userId, track);
     };
     listenAll<TrtcEvents>(
       trtc,
@@ -230,25 +198,25 @@ class TrtcTransport implements Transport {
         },
         'remote-video-unavailable': ({ userId, streamType }) => {
           const type: string = streamType;
-          if (live() && type === main) this.media.remove(userId, 'video');
+          if (this.live && type === main) this.media.remove(userId, 'video');
         },
         'remote-audio-unavailable': ({ userId }) => {
-          if (live()) this.media.remove(userId, 'audio');
+          if (this.live) this.media.remove(userId, 'audio');
         },
         'remote-user-exit': ({ userId }) => {
           // The avatar leaving is the vendor ending the session: end it rather than freeze on the last frame.
-          if (live() && this.media.left(userId) && this.joined) host.disconnected('vendor');
+          if (this.live && this.media.left(userId) && this.joined) host.disconnected('vendor');
         },
         'custom-message': ({ data }) => {
-          if (live()) host.data(new Uint8Array(data));
+          if (this.live) host.data(new Uint8Array(data));
         },
         'autoplay-failed': ({ resume }) => {
-          if (!live()) return;
+          if (!this.live) return;
           this.resumes.push(resume);
           host.audioBlocked(true);
         },
         'connection-state-changed': ({ state, prevState }) => {
-          if (!live() || !this.joined) return;
+          if (!this.live || !this.joined) return;
           // `ConnectionState` is a const enum: compare its string values.
           const current: string = state;
           const previous: string = prevState;
@@ -259,18 +227,18 @@ class TrtcTransport implements Transport {
           }
         },
         'kicked-out': ({ reason }) => {
-          if (!live() || !this.joined) return;
+          if (!this.live || !this.joined) return;
           const why: string = reason;
           if (why === 'room_disband') host.disconnected('vendor');
           else host.disconnected('vendor', new AvatarError('transport-disconnected', `The TRTC server removed this client from the room (${why}).`));
         },
         error: (error) => {
           // Errors the SDK could not recover from after its own retries.
-          if (!live() || !this.joined) return;
+          if (!this.live || !this.joined) return;
           if (this.isTokenExpired(error)) {
-            host.disconnected('timeout', sdkError(error, 'transport-token-expired', 'The TRTC userSig expired', [this.credentials.userSig]));
+            host.disconnected('timeout', this.fail(error, 'transport-token-expired', 'The TRTC userSig expired'));
           } else {
-            host.disconnected('network', sdkError(error, 'transport-disconnected', 'The connection to the avatar was lost', [this.credentials.userSig]));
+            host.disconnected('network', this.fail(error, 'transport-disconnected', 'The connection to the avatar was lost'));
           }
         },
       },
@@ -294,14 +262,12 @@ class TrtcTransport implements Transport {
     return isTrtcError(error) && error.code === this.sdk?.ERROR_CODE.SERVER_ERROR && USER_SIG_EXPIRED.has(error.extraCode ?? 0);
   }
 
-  private joinError(error: unknown): AvatarError {
-    if (error instanceof AvatarError) return error;
-    const secrets = [this.credentials.userSig];
-    if (this.isTokenExpired(error)) return sdkError(error, 'transport-token-expired', 'The TRTC userSig has expired', secrets);
+  protected joinError(error: unknown): AvatarError {
+    if (this.isTokenExpired(error)) return this.fail(error, 'transport-token-expired', 'The TRTC userSig has expired');
     if (isTrtcError(error) && error.code === this.sdk?.ERROR_CODE.OPERATION_ABORT) {
-      return sdkError(error, 'aborted', 'The TRTC join was cancelled', secrets);
+      return this.fail(error, 'aborted', 'The TRTC join was cancelled');
     }
-    return sdkError(error, 'transport-join-failed', 'Could not enter the TRTC room', secrets);
+    return this.fail(error, 'transport-join-failed', 'Could not enter the TRTC room');
   }
 
   private micError(error: unknown): AvatarError {
@@ -310,13 +276,6 @@ class TrtcTransport implements Transport {
     const name = error.code === this.sdk?.ERROR_CODE.DEVICE_ERROR ? MIC_ERROR_NAMES[error.extraCode ?? 0] ?? origin?.name : origin?.name;
     return microphoneError(error, name);
   }
-
-  private requireRoom(code: 'transport-send-failed' | 'mic-failed'): TrtcClient {
-    if (!this.trtc || !this.joined || this.closed) {
-      throw new AvatarError(code, 'The TRTC room is not entered.', { fatal: false });
-    }
-    return this.trtc;
-  }
 }
 
 /** The plugin with an SDK seam: tests pass a fake module as `load`. */
@@ -324,7 +283,7 @@ export function createTrtcTransport(options: TransportOptions, load: () => Promi
   if (options.credentials.kind !== 'trtc') {
     throw new AvatarError('transport-join-failed', `The TRTC transport cannot join a "${options.credentials.kind}" session.`);
   }
-  return new TrtcTransport(options as TransportOptions<TrtcCredentials>, load);
+  return new TrtcTransport(options, options.credentials, load);
 }
 
 export function createTransport(options: TransportOptions): Transport {
