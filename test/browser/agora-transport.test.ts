@@ -149,9 +149,7 @@ describe('Agora transport (fake agora-rtc-sdk-ng)', () => {
     start();
     await harness.el.start();
     fake.client.state('DISCONNECTED', 'RECONNECTING', 'NETWORK_ERROR');
-    expect(harness.el.state).to.equal('error');
-    expect(harness.el.error?.code).to.equal('transport-disconnected');
-    expect(harness.events.of('avatar-ended')[0]?.reason).to.equal('network');
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-disconnected', reason: 'network' });
     await expectTornDown();
   });
 
@@ -159,9 +157,8 @@ describe('Agora transport (fake agora-rtc-sdk-ng)', () => {
     start();
     await harness.el.start();
     fake.client.state('DISCONNECTED', 'CONNECTED', 'UID_BANNED');
-    expect(harness.el.error?.code).to.equal('transport-disconnected');
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-disconnected', reason: 'vendor' });
     expect(harness.el.error?.message).to.contain('UID_BANNED');
-    expect(harness.events.of('avatar-ended')[0]?.reason).to.equal('vendor');
     await expectTornDown();
   });
 
@@ -169,8 +166,7 @@ describe('Agora transport (fake agora-rtc-sdk-ng)', () => {
     start();
     await harness.el.start();
     fake.client.userLeaves(1001);
-    expect(harness.el.state).to.equal('ended');
-    expect(harness.events.of('avatar-ended')[0]?.reason).to.equal('vendor');
+    expect(harness.outcome()).to.deep.equal({ state: 'ended', code: undefined, reason: 'vendor' });
     await expectTornDown();
   });
 
@@ -181,9 +177,7 @@ describe('Agora transport (fake agora-rtc-sdk-ng)', () => {
     expect(harness.hostCalls).to.include('tokenExpiring');
     expect(harness.el.state).to.equal('connected');
     fake.client.emit('token-privilege-did-expire');
-    expect(harness.el.state).to.equal('error');
-    expect(harness.el.error?.code).to.equal('transport-token-expired');
-    expect(harness.events.of('avatar-ended')[0]?.reason).to.equal('timeout');
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-token-expired', reason: 'timeout' });
     await expectTornDown();
   });
 
@@ -208,7 +202,7 @@ describe('Agora transport (fake agora-rtc-sdk-ng)', () => {
     start({ join: 'hang' }, { joinTimeoutMs: 200 });
     const error = await harness.el.start().catch((e: unknown) => e);
     expect(error).to.include({ code: 'transport-join-timeout' });
-    expect(harness.el.state).to.equal('error');
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-join-timeout', reason: 'error' });
     expect(fake.client.leaveCalls).to.equal(1);
     await expectTornDown();
   });

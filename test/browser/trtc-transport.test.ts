@@ -150,9 +150,7 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     start();
     await harness.el.start();
     fake.client.connection('DISCONNECTED', 'RECONNECTING');
-    expect(harness.el.state).to.equal('error');
-    expect(harness.el.error?.code).to.equal('transport-disconnected');
-    expect(harness.events.of('avatar-ended')[0]?.reason).to.equal('network');
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-disconnected', reason: 'network' });
     await expectTornDown();
   });
 
@@ -160,7 +158,7 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     start();
     await harness.el.start();
     fake.client.emit('error', new FakeRtcError(ERROR_CODE.OPERATION_FAILED, 5502, 'reconnection failed'));
-    expect(harness.el.error?.code).to.equal('transport-disconnected');
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-disconnected', reason: 'network' });
     expect(harness.el.error?.message).to.contain('reconnection failed');
     await expectTornDown();
   });
@@ -169,8 +167,7 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     start();
     await harness.el.start();
     fake.client.emit('error', new FakeRtcError(ERROR_CODE.SERVER_ERROR, 70001, 'userSig expired'));
-    expect(harness.el.error?.code).to.equal('transport-token-expired');
-    expect(harness.events.of('avatar-ended')[0]?.reason).to.equal('timeout');
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-token-expired', reason: 'timeout' });
     await expectTornDown();
   });
 
@@ -178,22 +175,20 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     start();
     await harness.el.start();
     fake.client.kick('kick');
-    expect(harness.el.error?.code).to.equal('transport-disconnected');
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-disconnected', reason: 'vendor' });
     expect(harness.el.error?.message).to.contain('kick');
     await expectTornDown();
 
     start();
     await harness.el.start();
     fake.client.kick('room_disband');
-    expect(harness.el.state).to.equal('ended');
-    expect(harness.events.of('avatar-ended')[0]?.reason).to.equal('vendor');
+    expect(harness.outcome()).to.deep.equal({ state: 'ended', code: undefined, reason: 'vendor' });
     await expectTornDown();
 
     start();
     await harness.el.start();
     fake.client.userExits('avatar');
-    expect(harness.el.state).to.equal('ended');
-    expect(harness.events.of('avatar-ended')[0]?.reason).to.equal('vendor');
+    expect(harness.outcome()).to.deep.equal({ state: 'ended', code: undefined, reason: 'vendor' });
     await expectTornDown();
   });
 
@@ -218,6 +213,7 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     start({ join: 'hang' }, { joinTimeoutMs: 200 });
     const error = await harness.el.start().catch((e: unknown) => e);
     expect(error).to.include({ code: 'transport-join-timeout' });
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-join-timeout', reason: 'error' });
     expect(fake.client.exitCalls).to.equal(1);
     await expectTornDown();
   });

@@ -22,6 +22,8 @@ export interface Harness {
   /** The transport the session created (through the provider's context). */
   transport(): Transport;
   events: ReturnType<typeof recordEvents>;
+  /** How the session ended: the element's state, its error code and the `avatar-ended` reason. */
+  outcome(): { state: string; code?: string; reason?: string };
   timers: TimerTracker;
   dispose(): Promise<void>;
 }
@@ -80,6 +82,7 @@ export function startHarness({ credentials, create, joinTimeoutMs, attributes = 
     received,
     hostCalls,
     events,
+    outcome: () => ({ state: el.state, code: el.error?.code, reason: events.of('avatar-ended')[0]?.reason }),
     timers,
     transport() {
       if (!context) throw new Error('No session was created');
