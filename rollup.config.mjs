@@ -38,6 +38,17 @@ const minifyOwnCode = () => {
   };
 };
 
+/** The SDKs are not tree-shakeable anyway; taking them whole skips rollup's costly analysis of them. */
+const SDK = /[\\/]node_modules[\\/](livekit-client|agora-rtc-sdk-ng|trtc-sdk-v5)[\\/]/;
+const wholeSdks = {
+  name: 'whole-sdks',
+  async resolveId(source, importer, options) {
+    if (!importer || source.startsWith('\0')) return null;
+    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+    return resolved && SDK.test(resolved.id) ? { ...resolved, moduleSideEffects: 'no-treeshake' } : null;
+  },
+};
+
 const isBare = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[A-Za-z]:[\\/]/.test(id);
 
 const npm = {
@@ -94,6 +105,7 @@ const cdn = {
       sourceMap: true,
       noEmitOnError: true,
     }),
+    wholeSdks,
     nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
     commonjs(),
     minifyOwnCode(),
