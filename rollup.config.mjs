@@ -18,6 +18,8 @@ const clean = (dir) => ({ name: 'clean', buildStart: () => rmSync(dir, { recursi
 const npmEntries = {
   index: 'src/index.ts',
   define: 'src/define.ts',
+  // The server half (`streaming-avatar/server`): never imported by browser code.
+  'server/index': 'src/server/index.ts',
 };
 
 /**
@@ -29,7 +31,8 @@ const minifyOwnCode = () => {
   const plugin = terser({ format: { comments: false } });
   return {
     ...plugin,
-    name: 'terser-except-preminified',
+    // Still named `terser`: checks that rebuild the bundle unminified look for that name.
+    name: 'terser',
     renderChunk(code, chunk, options, meta) {
       const ids = chunk.moduleIds.filter((id) => !id.startsWith('\0'));
       if (ids.length > 0 && ids.every((id) => PREMINIFIED.test(id))) return null;

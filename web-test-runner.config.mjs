@@ -32,15 +32,31 @@ const chromium = (extraArgs = []) =>
   });
 
 const autoplayBlocked = 'test/browser/autoplay-blocked/**/*.test.ts';
-const autoplayAllowed = ['--autoplay-policy=no-user-gesture-required'];
-
-// `wtr --files <file>` runs just those files (groups would run everything), with the policy of their group.
-const filesIndex = process.argv.indexOf('--files');
-const cliFiles = filesIndex === -1 ? [] : process.argv.slice(filesIndex + 1).filter((arg) => !arg.startsWith('--'));
 
 // The real agora-rtc-sdk-ng (UMD) and `sdp` (used by trtc-sdk-v5's webrtc-adapter) are CommonJS, which the
-// dev server does not convert on its own. Only they go through the converter.
+// dev server does not convert on its own; only they go through the converter. strictRequires off: the
+// wrapped form (the default since v25) needs proxy modules the dev server cannot serve.
 const commonjs = fromRollup(rollupCommonjs);
+
+// `wtr --files <file>` runs just that file, in the browser its folder needs, instead of every group.
+const filesIndex = process.argv.indexOf('--files');
+const singleFile = filesIndex > 0 ? process.argv[filesIndex + 1] : undefined;
+const groupsOrSingle = singleFile
+  ? { browsers: [singleFile.includes('autoplay-blocked') ? chromium() : chromium(['--autoplay-policy=no-user-gesture-required'])] }
+  : {
+      groups: [
+        {
+          name: 'main',
+          files: ['test/browser/**/*.test.ts', `!${autoplayBlocked}`],
+          browsers: [chromium(['--autoplay-policy=no-user-gesture-required'])],
+        },
+        {
+          name: 'autoplay-blocked',
+          files: [autoplayBlocked],
+          browsers: [chromium()],
+        },
+      ],
+    };
 
 export default {
   nodeResolve: { exportConditions: ['browser', 'development'] },
@@ -51,23 +67,7 @@ export default {
   browserStartTimeout: 60000,
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
-    // strictRequires off: the wrapped form (the default since v25) needs proxy modules the dev server lacks.
     commonjs({ strictRequires: false, include: ['**/node_modules/agora-rtc-sdk-ng/**', '**/node_modules/sdp/**'] }),
   ],
-  ...(cliFiles.length > 0
-    ? { browsers: [chromium(cliFiles.every((file) => file.includes('autoplay-blocked')) ? [] : autoplayAllowed)] }
-    : {
-        groups: [
-          {
-            name: 'main',
-            files: ['test/browser/**/*.test.ts', `!${autoplayBlocked}`],
-            browsers: [chromium(autoplayAllowed)],
-          },
-          {
-            name: 'autoplay-blocked',
-            files: [autoplayBlocked],
-            browsers: [chromium()],
-          },
-        ],
-      }),
+  ...groupsOrSingle,
 };

@@ -1,10 +1,32 @@
 import '../src/define.js';
 import { AVATAR_EVENTS } from '../src/index.js';
 import type { StreamingAvatarElement } from '../src/element/streaming-avatar-element.js';
+import { installFakeVendorTransports } from './emulation/fake-transports.js';
+
+// Vendor sessions here come from the local fake vendor (mounted by `npm start`): play them in the page.
+installFakeVendorTransports();
 
 const avatar = document.querySelector<StreamingAvatarElement>('#avatar')!;
 const log = document.querySelector<HTMLOListElement>('#log')!;
 const form = document.querySelector<HTMLFormElement>('#say')!;
+const providerSelect = document.querySelector<HTMLSelectElement>('#provider')!;
+const streamTypeSelect = document.querySelector<HTMLSelectElement>('#stream-type')!;
+const streamTypeField = document.querySelector<HTMLElement>('#stream-type-field')!;
+
+/** Points the element at the chosen vendor; a live session is replaced by the element itself. */
+function applyProvider(): void {
+  const provider = providerSelect.value;
+  const akool = provider === 'akool';
+  streamTypeField.hidden = !akool;
+  avatar.provider = provider;
+  avatar.tokenUrl = '/api/avatar';
+  if (akool) avatar.setAttribute('stream-type', streamTypeSelect.value);
+  else avatar.removeAttribute('stream-type');
+}
+providerSelect.value = avatar.provider;
+providerSelect.addEventListener('change', applyProvider);
+streamTypeSelect.addEventListener('change', applyProvider);
+applyProvider();
 
 const byId = (id: string) => document.getElementById(id) as HTMLButtonElement;
 byId('start').addEventListener('click', () => avatar.start().catch(() => undefined));

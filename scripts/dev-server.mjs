@@ -1,13 +1,23 @@
 // The demo server: serves demo/ and src/ (TypeScript compiled on the fly) with bare imports resolved.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startDevServer } from '@web/dev-server';
+import { tsImport } from 'tsx/esm/api';
 import { root } from './ensure.mjs';
 
 /**
- * Starts the demo server. `middleware` lets callers add routes (the session handler and the fake vendor
- * are mounted here); returns the URL and a `stop()` function.
+ * Starts the demo server. `middleware` lets callers add routes. With `fakeBackend` (the default) it also
+ * mounts the local fake vendor at /fake-vendor/* and the session handler at /api/avatar, pointed at it
+ * (demo/fake-vendor/dev-backend.ts). Returns the URL and a `stop()` function.
  */
-export async function startDemoServer({ port = 8080, middleware = [] } = {}) {
+export async function startDemoServer({ port = 8080, middleware = [], fakeBackend = true } = {}) {
+  // The backend is TypeScript; tsx compiles it in place. It needs the server's own origin, known once it listens.
+  let backend;
+  const { createDevBackend } = fakeBackend ? await tsImport('../demo/fake-vendor/dev-backend.ts', import.meta.url) : {};
+  const mountBackend = async (ctx, next) => {
+    if (!backend?.owns(ctx.path)) return next();
+    ctx.respond = false; // The backend writes the Node response itself (streams included).
+    await backend.serve(ctx.req, ctx.res);
+  };
   const server = await startDevServer({
     config: {
       rootDir: root,
@@ -21,6 +31,7 @@ export async function startDemoServer({ port = 8080, middleware = [] } = {}) {
           if (ctx.path === '/' || ctx.path === '/index.html' || ctx.path === '/demo') return ctx.redirect('/demo/');
           return next();
         },
+        ...(fakeBackend ? [mountBackend] : []),
         ...middleware,
       ],
       plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: `${root}/tsconfig.json` })],
@@ -31,5 +42,12 @@ export async function startDemoServer({ port = 8080, middleware = [] } = {}) {
   });
   const address = server.server?.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  return { url: `http://localhost:${actualPort}/`, stop: () => server.stop() };
+  if (createDevBackend) backend = createDevBackend(`http://localhost:${actualPort}`);
+  return {
+    url: `http://localhost:${actualPort}/`,
+    stop: async () => {
+      backend?.close();
+      await server.stop();
+    },
+  };
 }

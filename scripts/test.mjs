@@ -1,7 +1,7 @@
 // `npm test`: installs what is missing (dependencies, a Chromium where apt-get can run), then runs the
 // type check, the Node tests (server code, build checks) and the browser suite in headless Chromium.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { chromiumVersion, ensureChromium, ensureDependencies, root } from './ensure.mjs';
 
@@ -22,7 +22,6 @@ function step(name, command, args, env = {}) {
 
 function testFiles(dir) {
   const out = [];
-  if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out.push(...testFiles(path));
@@ -34,9 +33,8 @@ function testFiles(dir) {
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 if (!only || only === 'types') step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
-const nodeTests = testFiles(join(root, 'test', 'node'));
-if ((!only || only === 'node') && nodeTests.length > 0) step('node tests', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...nodeTests]);
-// The browser suite loads the real SDKs through dist/ and cdn/ (lazy chunks), so both builds come first.
-if (!only || only === 'browser') step('build (dist/, cdn/)', bin('rollup'), ['-c', 'rollup.config.mjs', '--silent']);
+// The Node and browser suites check the built files (dist/ for npm, cdn/ for script tags).
+if (!only || only === 'node' || only === 'browser') step('build', bin('rollup'), ['-c', 'rollup.config.mjs', '--silent']);
+if (!only || only === 'node') step('node tests', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...testFiles(join(root, 'test', 'node'))]);
 if (!only || only === 'browser') step('browser tests', bin('web-test-runner'), []);
 console.log('\n[test] all passed');

@@ -15,6 +15,10 @@ export interface RawSettings {
   streamType: string | null | undefined;
   tokenUrl: string | null | undefined;
   tokenTimeout: string | null | undefined;
+  connectTimeout?: string | null | undefined;
+  idleTimeout?: string | null | undefined;
+  voiceChat?: string | null | undefined;
+  loading?: string | null | undefined;
   autostart: string | null | undefined;
   sessionParams: unknown;
   fetchSession: FetchSession | undefined;
@@ -26,6 +30,12 @@ const ENCODINGS = ['H264', 'VP8'] as const;
 const STREAM_TYPES = ['agora', 'livekit', 'trtc'] as const;
 export const AUTOSTART_VALUES = ['', 'any', 'muted'] as const;
 export type Autostart = 'off' | 'any' | 'muted';
+export type VoiceChatMode = 'off' | 'open' | 'push-to-talk';
+export type Loading = 'eager' | 'lazy';
+
+/** HeyGen/KonPro accept 30–3600 s; other vendors ignore it. */
+const IDLE_TIMEOUT_MIN = 30;
+const IDLE_TIMEOUT_MAX = 3600;
 
 /** Voice speed accepted by the element; vendors narrow it further on the server. */
 const VOICE_RATE_MIN = 0.5;
@@ -51,6 +61,20 @@ export function parseAutostart(value: string | null | undefined): Autostart {
   if (v === 'muted') return 'muted';
   if (v === '' || v === 'any' || v === 'autostart' || v === 'true') return 'any';
   throw bad('autostart', value, 'no value, "any" or "muted"');
+}
+
+export function parseVoiceChat(value: string | null | undefined): VoiceChatMode {
+  if (value === null || value === undefined) return 'off';
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'open' || v === 'voice-chat' || v === 'true') return 'open';
+  if (v === 'push-to-talk') return 'push-to-talk';
+  throw bad('voice-chat', value, 'no value, "open" or "push-to-talk"');
+}
+
+export function parseLoading(value: string | null | undefined): Loading {
+  if (value === null || value === undefined || value.trim() === '' || value.trim().toLowerCase() === 'eager') return 'eager';
+  if (value.trim().toLowerCase() === 'lazy') return 'lazy';
+  throw bad('loading', value, '"eager" or "lazy"');
 }
 
 /**
@@ -104,7 +128,20 @@ export function readConfig(raw: RawSettings): SessionConfig {
     if (!Number.isInteger(timeout) || timeout <= 0) throw bad('token-timeout', raw.tokenTimeout, 'a whole number of milliseconds');
     config.tokenTimeout = timeout;
   }
+  if (present(raw.connectTimeout)) {
+    const timeout = Number(raw.connectTimeout);
+    if (!Number.isInteger(timeout) || timeout <= 0) throw bad('connect-timeout', raw.connectTimeout, 'a whole number of milliseconds');
+  }
+  if (present(raw.idleTimeout)) {
+    const seconds = Number(raw.idleTimeout);
+    if (!Number.isInteger(seconds) || seconds < IDLE_TIMEOUT_MIN || seconds > IDLE_TIMEOUT_MAX) {
+      throw bad('idle-timeout', raw.idleTimeout, `whole seconds from ${IDLE_TIMEOUT_MIN} to ${IDLE_TIMEOUT_MAX}`);
+    }
+    config.idleTimeout = seconds;
+  }
   parseAutostart(raw.autostart);
+  parseVoiceChat(raw.voiceChat);
+  parseLoading(raw.loading);
   if (raw.sessionParams !== undefined && raw.sessionParams !== null) {
     if (typeof raw.sessionParams !== 'object' || Array.isArray(raw.sessionParams)) {
       throw new AvatarError('invalid-attribute', 'sessionParams must be a plain object.', { attribute: 'sessionParams' });

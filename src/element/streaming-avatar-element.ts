@@ -12,14 +12,21 @@ import type {
   SpeakOptions,
   StopSession,
   VideoEncoding,
+  VoiceChatOptions,
+  VoiceChatState,
 } from '../session/session-types.js';
 import { VERSION } from '../version.js';
-import { parseAutostart, readConfig } from './config.js';
+import { CaptionsController } from './captions.js';
+import { parseAutostart, parseLoading, parseVoiceChat, readConfig } from './config.js';
+import { renderControls } from './controls.js';
 import { elementStyles } from './element-styles.js';
+import { noteVisitorActivity, trackVisitorActivity, visitorIdleFor } from './visitor-activity.js';
 
 /** Settings whose change while live ends the old session and starts a new one. */
 const SESSION_IDENTITY: readonly (keyof SessionConfig)[] = ['provider', 'avatarId', 'streamType', 'tokenUrl'];
 const GESTURES = ['pointerdown', 'keydown', 'touchend', 'click'] as const;
+/** `loading="lazy"` starts loading code when the element is this close to the viewport. */
+const LAZY_MARGIN = '200px';
 
 /**
  * A vendor's real-time talking avatar, in one element. The element asks the site's own backend
@@ -32,6 +39,7 @@ const GESTURES = ['pointerdown', 'keydown', 'touchend', 'click'] as const;
  * @attr {'idle'|'connecting'|'connected'|'reconnecting'|'ended'|'error'} state - (read-only) The session state, for CSS.
  * @attr {boolean} speaking - (read-only) Present while the avatar speaks.
  * @attr {boolean} audio-blocked - (read-only) Present while the browser blocks audio until a user gesture (video plays muted).
+ * @attr {boolean} listening - (read-only) Present while voice chat is on and the microphone is open.
  *
  * @fires {CustomEvent<{state: AvatarState, previous: AvatarState}>} avatar-state-change - The `state` attribute changed.
  * @fires {CustomEvent<{provider: string, sessionId: string, transport: string}>} avatar-ready - The first video frame is on screen.
@@ -41,9 +49,12 @@ const GESTURES = ['pointerdown', 'keydown', 'touchend', 'click'] as const;
  * @fires {CustomEvent<{sessionId: string}>} avatar-autoplay-blocked - Audio needs a user gesture; video plays muted until then.
  * @fires {CustomEvent<AvatarErrorDetail>} avatar-error - Something failed: `detail.code` is stable, `detail.vendorBody` holds the vendor's answer.
  * @fires {CustomEvent<{reason: 'user'|'timeout'|'idle'|'vendor'|'network'|'error', sessionId?: string}>} avatar-ended - The session ended.
+ * @fires {CustomEvent<{remaining: number|null}>} avatar-session-expiring - The vendor's time limit (or the room credential) runs out soon; `remaining` in seconds.
+ * @fires {CustomEvent<{active: boolean, pushToTalk: boolean, micMuted: boolean}>} avatar-voice-chat-change - Voice chat started, stopped, or its microphone was muted or unmuted.
  *
  * @slot poster - Shown until the avatar's first frame (default: the `poster` image or a gradient).
  * @slot start-button - Starts the session when clicked (default: a "Start" button).
+ * @slot controls - Replaces the control bar (`controls` attribute).
  *
  * @csspart video - The `<video>` that plays the avatar.
  * @csspart poster - The poster layer.
@@ -52,6 +63,14 @@ const GESTURES = ['pointerdown', 'keydown', 'touchend', 'click'] as const;
  * @csspart unmute-button - The "tap to unmute" button shown while audio is blocked.
  * @csspart status - The status and error line.
  * @csspart badge - The "Local preview" label on `provider="local"`.
+ * @csspart controls - The control bar.
+ * @csspart control-button - Every button of the control bar.
+ * @csspart mic-button - Voice chat toggle (or hold-to-talk).
+ * @csspart mute-button - Mute toggle.
+ * @csspart captions-button - Captions toggle.
+ * @csspart fullscreen-button - Full screen toggle.
+ * @csspart stop-button - Ends the session.
+ * @csspart captions - The caption overlay.
  *
  * @cssprop [--streaming-avatar-width=480px] - Width of the element.
  * @cssprop [--streaming-avatar-height=auto] - Height of the element (default: from the aspect ratio).
@@ -65,6 +84,9 @@ const GESTURES = ['pointerdown', 'keydown', 'touchend', 'click'] as const;
  * @cssprop [--streaming-avatar-button-color=#fff] - Button text colour.
  * @cssprop [--streaming-avatar-focus-ring=#ffd43b] - Focus outline colour.
  * @cssprop [--streaming-avatar-error-color=#ffb4b4] - Colour of error messages.
+ * @cssprop [--streaming-avatar-controls-background=rgb(0 0 0 / 55%)] - Background of the control bar.
+ * @cssprop [--streaming-avatar-captions-background=rgb(0 0 0 / 70%)] - Background behind caption text.
+ * @cssprop [--streaming-avatar-captions-font=600 1.1em/1.35 system-ui, sans-serif] - Font of the captions.
  */
 export class StreamingAvatarElement extends LitElement {
   static override styles = elementStyles;
@@ -101,17 +123,41 @@ export class StreamingAvatarElement extends LitElement {
   /** Milliseconds the token endpoint may take before `token-timeout` (default 15000). */
   @property({ attribute: 'token-timeout', reflect: true }) tokenTimeout?: string;
 
+  /** Milliseconds the transport may take to join, and then to show the first frame (default 20000 each). */
+  @property({ attribute: 'connect-timeout', reflect: true }) connectTimeout?: string;
+
+  /** Seconds of inactivity after which the vendor may end the session (30–3600; vendors that accept it). */
+  @property({ attribute: 'idle-timeout', reflect: true }) idleTimeout?: string;
+
   /**
    * Absent: click to start. Present (or `any`): start on load, with sound where the browser allows and
    * muted video otherwise. `muted`: start on load, muted.
    */
   @property({ reflect: true }) autostart?: string | null;
 
+  /** `eager` (default) loads the vendor and transport code once the element is on the page; `lazy` waits until it is near the viewport (and so does `autostart`). */
+  @property({ reflect: true }) loading?: 'eager' | 'lazy';
+
   /** Mutes the avatar's audio. */
   @property({ type: Boolean, reflect: true }) muted = false;
 
   /** Image shown until the avatar's first frame. */
   @property({ reflect: true }) poster?: string;
+
+  /** Shows the control bar (mic, mute, captions, full screen, stop). */
+  @property({ type: Boolean, reflect: true }) controls = false;
+
+  /** Shows the avatar's words as captions over the video. */
+  @property({ type: Boolean, reflect: true }) captions = false;
+
+  /** Starts voice chat once connected: present (or `open`) for an open microphone, `push-to-talk` for hold-to-talk. */
+  @property({ attribute: 'voice-chat', reflect: true }) voiceChat?: string | null;
+
+  /** Turns off barge-in (the user talking over the avatar interrupts it). */
+  @property({ attribute: 'no-barge-in', type: Boolean, reflect: true }) noBargeIn = false;
+
+  /** A `KeyboardEvent.code` (e.g. `KeyT`) that talks while held in push-to-talk mode, anywhere on the page outside text fields. */
+  @property({ attribute: 'push-to-talk-key', reflect: true }) pushToTalkKey?: string;
 
   /** Extra fields merged into the session request (vendor options attributes do not cover). */
   @property({ attribute: false }) sessionParams?: Record<string, unknown>;
@@ -125,20 +171,20 @@ export class StreamingAvatarElement extends LitElement {
   readonly #video: HTMLVideoElement;
   readonly #container: HTMLDivElement;
   readonly #controller: SessionController;
+  readonly #captions = new CaptionsController(this);
   #liveIdentity?: string;
   #removalTimer?: ReturnType<typeof setTimeout>;
   #autostarted = false;
   #listeningForGesture = false;
+  #nearViewport = false;
+  #observer?: IntersectionObserver;
+  #releaseActivity?: () => void;
 
   constructor() {
     super();
     // Made here, not in render(), so start() works before the first render and the node is never replaced.
-    this.#video = document.createElement('video');
-    this.#video.setAttribute('part', 'video');
-    this.#video.playsInline = true;
-    this.#video.setAttribute('playsinline', '');
-    this.#container = document.createElement('div');
-    this.#container.className = 'media-container';
+    this.#video = createVideo();
+    this.#container = createMediaContainer();
     const host = this;
     this.#controller = new SessionController({
       video: this.#video,
@@ -146,8 +192,12 @@ export class StreamingAvatarElement extends LitElement {
       get muted() {
         return host.muted;
       },
+      get connectTimeoutMs() {
+        return host.#connectTimeoutMs();
+      },
       stateChanged: (state) => {
         this.setAttribute('state', state);
+        if (state === 'connected') this.#maybeStartVoiceChat();
         this.requestUpdate();
       },
       speakingChanged: (speaking) => this.toggleAttribute('speaking', speaking),
@@ -156,6 +206,12 @@ export class StreamingAvatarElement extends LitElement {
         this.#listenForGesture(blocked);
         this.requestUpdate();
       },
+      voiceChatChanged: (state) => {
+        this.toggleAttribute('listening', state.active && !state.micMuted);
+        this.#emit('avatar-voice-chat-change', state);
+        this.requestUpdate();
+      },
+      idleFor: visitorIdleFor,
       dispatch: (name, detail) => this.#emit(name, detail),
     });
   }
@@ -178,6 +234,16 @@ export class StreamingAvatarElement extends LitElement {
   /** (read-only) The vendor's id of the live session. */
   get sessionId(): string | undefined {
     return this.#controller.sessionId;
+  }
+
+  /** (read-only) Seconds left before the vendor's time limit, where the vendor gives one. */
+  get sessionRemaining(): number | undefined {
+    return this.#controller.sessionRemaining;
+  }
+
+  /** (read-only) Voice chat: whether it is on, in push-to-talk mode, and whether the microphone is muted. */
+  get voiceChatState(): VoiceChatState {
+    return this.#controller.voiceChat;
   }
 
   /** (read-only) The error that put the element in the `error` state. */
@@ -207,12 +273,16 @@ export class StreamingAvatarElement extends LitElement {
     return this.#controller.stop('user');
   }
 
-  /** Says `text`: `mode: 'repeat'` (default) verbatim, `mode: 'chat'` through the vendor's LLM. */
+  /**
+   * Says `text`: `mode: 'repeat'` (default) verbatim, `mode: 'chat'` through the vendor's LLM. Called before
+   * the avatar is ready, it waits for it; without a session it rejects with `not-started`.
+   */
   speak(text: string, options: SpeakOptions = {}): Promise<void> {
     const mode = options.mode ?? 'repeat';
     if (mode !== 'repeat' && mode !== 'chat') {
       return Promise.reject(new AvatarError('command-failed', `speak() mode must be "repeat" or "chat", not "${String(mode)}".`, { fatal: false }));
     }
+    noteVisitorActivity();
     return this.#controller.speak(text, mode);
   }
 
@@ -233,18 +303,46 @@ export class StreamingAvatarElement extends LitElement {
     this.#controller.applyMuted();
   }
 
+  /**
+   * Publishes the microphone so the visitor can talk to the avatar. `pushToTalk` keeps it silent until
+   * the talk control is held. Rejects with `mic-denied`, `mic-not-found`, `insecure-context` or `mic-failed`.
+   */
+  startVoiceChat(options: VoiceChatOptions = {}): Promise<void> {
+    return this.#controller.startVoiceChat({ bargeIn: !this.noBargeIn, ...options });
+  }
+
+  /** Unpublishes the microphone. */
+  stopVoiceChat(): Promise<void> {
+    return this.#controller.stopVoiceChat();
+  }
+
+  /** Mutes or unmutes the published microphone without ending voice chat. */
+  setMicMuted(muted: boolean): Promise<void> {
+    return this.#controller.setMicMuted(muted);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     clearTimeout(this.#removalTimer);
     if (!this.hasAttribute('state')) this.setAttribute('state', this.#controller.state);
     window.addEventListener('pagehide', this.#onPageHide);
+    document.addEventListener('fullscreenchange', this.#onFullscreenChange);
+    document.addEventListener('keydown', this.#onTalkKey);
+    document.addEventListener('keyup', this.#onTalkKey);
+    this.#releaseActivity = trackVisitorActivity();
     this.#listenForGesture(this.#controller.audioBlocked);
-    this.#maybeAutostart();
+    this.#watchViewport();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('pagehide', this.#onPageHide);
+    document.removeEventListener('fullscreenchange', this.#onFullscreenChange);
+    document.removeEventListener('keydown', this.#onTalkKey);
+    document.removeEventListener('keyup', this.#onTalkKey);
+    this.#releaseActivity?.();
+    this.#observer?.disconnect();
+    this.#observer = undefined;
     this.#listenForGesture(false);
     clearTimeout(this.#removalTimer);
     // A remove and re-insert in the same task (a DOM move, React StrictMode) keeps the session.
@@ -253,7 +351,8 @@ export class StreamingAvatarElement extends LitElement {
     }, 0);
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
+  // Before render, so state changes made here show in this same update.
+  protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('muted')) this.#controller.applyMuted();
     let config: SessionConfig | undefined;
     try {
@@ -267,6 +366,15 @@ export class StreamingAvatarElement extends LitElement {
       void this.#controller.stop('user');
       this.start().catch(() => undefined);
     }
+    if (changed.has('loading') && changed.get('loading') !== undefined && this.isConnected) this.#watchViewport();
+    if (changed.has('voiceChat') && this.#controller.state === 'connected') this.#maybeStartVoiceChat();
+    if (changed.has('noBargeIn') && this.#controller.voiceChat.active) {
+      void this.startVoiceChat({ pushToTalk: this.#controller.voiceChat.pushToTalk }).catch(() => undefined);
+    }
+  }
+
+  protected override updated(): void {
+    this.#maybeAutostart();
   }
 
   protected override render() {
@@ -279,6 +387,7 @@ export class StreamingAvatarElement extends LitElement {
       <div part="poster" ?hidden=${live}>
         <slot name="poster">${this.poster ? html`<img part="poster-image" src=${this.poster} alt="" />` : nothing}</slot>
       </div>
+      ${this.captions && this.#captions.text ? html`<div part="captions" aria-hidden="true"><span>${this.#captions.text}</span></div>` : nothing}
       <div class="overlay">
         ${busy ? html`<div class="spinner" role="presentation"></div>` : nothing}
         <slot name="start-button" ?hidden=${live || busy} @click=${this.#onStartClick}>
@@ -289,8 +398,37 @@ export class StreamingAvatarElement extends LitElement {
         Tap to unmute
       </button>
       ${this.provider === 'local' || !this.provider ? html`<span part="badge">Local preview</span>` : nothing}
+      ${this.controls && live
+        ? html`<div part="controls" class="controls" role="toolbar" aria-label="Avatar controls">
+            <slot name="controls">${renderControls(this.#controlsView())}</slot>
+          </div>`
+        : nothing}
       <div part="status" role="status" aria-live="polite">${this.#statusText(state)}</div>
+      <div class="visually-hidden" aria-live="polite">${this.captions ? this.#captions.announcement : ''}</div>
     </div>`;
+  }
+
+  #controlsView() {
+    return {
+      voiceChat: this.#controller.voiceChat,
+      muted: this.muted,
+      captions: this.captions,
+      fullscreen: document.fullscreenElement === this,
+      toggleVoiceChat: () => {
+        if (this.#controller.voiceChat.active) void this.stopVoiceChat();
+        else void this.startVoiceChat({ pushToTalk: this.#voiceChatMode() === 'push-to-talk' }).catch(() => undefined);
+      },
+      talk: (pressed: boolean) => void this.#controller.pushToTalk(pressed),
+      toggleMute: () => (this.muted ? this.unmute() : this.mute()),
+      toggleCaptions: () => {
+        this.captions = !this.captions;
+      },
+      toggleFullscreen: () => {
+        if (document.fullscreenElement === this) void document.exitFullscreen().catch(() => undefined);
+        else void this.requestFullscreen?.().catch(() => undefined);
+      },
+      stop: () => void this.stop(),
+    };
   }
 
   #statusText(state: AvatarState): string {
@@ -309,26 +447,86 @@ export class StreamingAvatarElement extends LitElement {
   }
 
   #readConfig(): SessionConfig {
+    const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
     return readConfig({
       provider: this.provider,
       avatarId: this.avatarId,
       quality: this.getAttribute('quality') ?? this.quality,
       videoEncoding: this.getAttribute('video-encoding') ?? this.videoEncoding,
       voiceId: this.voiceId,
-      voiceRate: this.voiceRate === undefined || this.voiceRate === null ? undefined : String(this.voiceRate),
+      voiceRate: text(this.voiceRate),
       language: this.language,
       streamType: this.streamType,
       tokenUrl: this.tokenUrl,
-      tokenTimeout: this.tokenTimeout === undefined || this.tokenTimeout === null ? undefined : String(this.tokenTimeout),
+      tokenTimeout: text(this.tokenTimeout),
+      connectTimeout: text(this.connectTimeout),
+      idleTimeout: text(this.idleTimeout),
       autostart: this.autostart,
+      voiceChat: this.voiceChat,
+      loading: this.loading,
       sessionParams: this.sessionParams,
       fetchSession: this.fetchSession,
       stopSession: this.stopSession,
     });
   }
 
+  #connectTimeoutMs(): number | undefined {
+    const value = Number(this.connectTimeout);
+    return this.connectTimeout != null && Number.isInteger(value) && value > 0 ? value : undefined;
+  }
+
+  #voiceChatMode() {
+    try {
+      return parseVoiceChat(this.voiceChat);
+    } catch {
+      return 'off';
+    }
+  }
+
+  #maybeStartVoiceChat(): void {
+    const mode = this.#voiceChatMode();
+    if (mode === 'off') return;
+    void this.startVoiceChat({ pushToTalk: mode === 'push-to-talk' }).catch(() => undefined);
+  }
+
+  /** `loading="lazy"` waits for the viewport; `eager` preloads the code right away. */
+  #watchViewport(): void {
+    let lazy = false;
+    try {
+      lazy = parseLoading(this.loading) === 'lazy';
+    } catch {
+      // Reported by the attribute check.
+    }
+    if (!lazy || typeof IntersectionObserver === 'undefined') {
+      this.#nearViewport = true;
+      this.#preload();
+      return;
+    }
+    this.#observer?.disconnect();
+    this.#observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        this.#observer?.disconnect();
+        this.#observer = undefined;
+        this.#nearViewport = true;
+        this.#preload();
+        this.#maybeAutostart();
+      },
+      { rootMargin: LAZY_MARGIN },
+    );
+    this.#observer.observe(this);
+  }
+
+  #preload(): void {
+    try {
+      this.#controller.preload(this.#readConfig());
+    } catch {
+      // A bad attribute is reported by the attribute check.
+    }
+  }
+
   #maybeAutostart(): void {
-    if (this.#autostarted) return;
+    if (this.#autostarted || !this.isConnected || !this.#nearViewport) return;
     let mode;
     try {
       mode = parseAutostart(this.autostart);
@@ -369,7 +567,33 @@ export class StreamingAvatarElement extends LitElement {
     }
   }
 
+  /** Push-to-talk key: held anywhere on the page, except while typing in a field. */
+  #onTalkKey = (event: KeyboardEvent) => {
+    if (!this.pushToTalkKey || event.code !== this.pushToTalkKey || event.repeat) return;
+    const target = event.composedPath()[0];
+    if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    if (!this.#controller.voiceChat.pushToTalk) return;
+    event.preventDefault();
+    void this.#controller.pushToTalk(event.type === 'keydown');
+  };
+
+  #onFullscreenChange = () => this.requestUpdate();
+
   #onPageHide = () => this.#controller.pageHide();
+}
+
+function createVideo(): HTMLVideoElement {
+  const video = document.createElement('video');
+  video.setAttribute('part', 'video');
+  video.setAttribute('playsinline', '');
+  video.playsInline = true;
+  return video;
+}
+
+function createMediaContainer(): HTMLDivElement {
+  const container = document.createElement('div');
+  container.className = 'media-container';
+  return container;
 }
 
 function identity(config: SessionConfig): string {

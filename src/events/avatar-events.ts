@@ -1,6 +1,6 @@
 import type { AvatarErrorDetail } from '../errors/avatar-error.js';
 import type { Transcript } from '../providers/provider.js';
-import type { AvatarState, EndedReason } from '../session/session-types.js';
+import type { AvatarState, EndedReason, VoiceChatState } from '../session/session-types.js';
 import type { TransportKind } from '../transports/transport.js';
 
 /** The `detail` of each event the element fires. All bubble and are composed (they leave the shadow root). */
@@ -13,6 +13,9 @@ export interface AvatarEventDetailMap {
   'avatar-autoplay-blocked': { sessionId: string };
   'avatar-error': AvatarErrorDetail;
   'avatar-ended': { reason: EndedReason; sessionId?: string };
+  /** Sent shortly before the vendor's time limit (or the room credential) runs out. */
+  'avatar-session-expiring': { remaining: number | null };
+  'avatar-voice-chat-change': VoiceChatState;
 }
 
 export type AvatarEventName = keyof AvatarEventDetailMap;
@@ -30,6 +33,8 @@ export const AVATAR_EVENTS = [
   'avatar-autoplay-blocked',
   'avatar-error',
   'avatar-ended',
+  'avatar-session-expiring',
+  'avatar-voice-chat-change',
 ] as const satisfies readonly AvatarEventName[];
 
 export function createAvatarEvent<K extends AvatarEventName>(

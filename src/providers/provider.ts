@@ -40,6 +40,8 @@ export interface ProviderContext {
 }
 
 export interface ProviderAdapter {
+  /** Longest text one `speak()` call takes; longer texts are split at sentence boundaries, in order. */
+  readonly maxTextLength?: number;
   /** Runs after the session description arrives and before the transport joins (HeyGen `streaming.start`). */
   beforeConnect?(): Promise<void>;
   /** Runs once the transport has joined (Akool `set-params`). */
@@ -50,6 +52,11 @@ export interface ProviderAdapter {
   interrupt(): Promise<InterruptResult>;
   /** Resets the vendor's idle timer, where the vendor has one. */
   keepAlive?(): Promise<void>;
+  /** The microphone is now published: tell the vendor to listen (where it needs telling). */
+  startVoiceChat?(options: { pushToTalk: boolean }): Promise<void>;
+  stopVoiceChat?(): Promise<void>;
+  /** Push-to-talk: the user pressed (`true`) or released (`false`) the talk control. */
+  pushToTalk?(talking: boolean): Promise<void>;
   /** Vendor-side cleanup the browser may do itself (the server's stop route is called separately). */
   close?(): Promise<void>;
   /** Releases timers and listeners. */

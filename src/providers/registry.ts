@@ -1,6 +1,11 @@
 import { AvatarError } from '../errors/avatar-error.js';
 import type { ProviderEntry } from './provider.js';
 
+/** A vendor: its sessions come from the token endpoint (the server holds the key). */
+function vendor(load: ProviderEntry['load'], expectedTransport: ProviderEntry['expectedTransport'] = () => 'livekit'): ProviderEntry {
+  return { needsServer: true, expectedTransport, load };
+}
+
 /**
  * Vendors the element knows. Each adapter is its own module, loaded only when a session names it; the entry
  * only says which transport to start importing while the token request is in flight.
@@ -11,6 +16,11 @@ const builtIn: Record<string, ProviderEntry> = {
     expectedTransport: () => 'local',
     load: () => import('./local.js'),
   },
+  heygen: vendor(() => import('./heygen.js')),
+  konpro: vendor(() => import('./konpro.js')),
+  deepbrain: vendor(() => import('./deepbrain.js')),
+  // Akool's own default stream type is Agora.
+  akool: vendor(() => import('./akool.js'), (config) => config.streamType ?? 'agora'),
 };
 
 const custom = new Map<string, ProviderEntry>();

@@ -6,10 +6,21 @@ import { detachAll } from '../transports/media.js';
 import { loadTransport } from '../transports/registry.js';
 import type { Transport, TransportHost } from '../transports/transport.js';
 import { waitForFirstFrame } from './first-frame.js';
+import { KeepAlive } from './keep-alive.js';
 import { playWithFallback } from './playback.js';
 import type { SessionDescription } from './session-description.js';
 import { requestSession, sendStop } from './session-request.js';
-import type { AvatarState, EndedReason, InterruptResult, SessionConfig, SpeakMode } from './session-types.js';
+import type {
+  AvatarState,
+  EndedReason,
+  InterruptResult,
+  SessionConfig,
+  SpeakMode,
+  VoiceChatOptions,
+  VoiceChatState,
+} from './session-types.js';
+import { splitText } from './split-text.js';
+import { VoiceActivity } from './voice-activity.js';
 
 /** What the controller needs from the element (the view). */
 export interface SessionHost {
@@ -21,7 +32,17 @@ export interface SessionHost {
   speakingChanged(speaking: boolean): void;
   audioBlockedChanged(blocked: boolean): void;
   dispatch<K extends AvatarEventName>(name: K, detail: AvatarEventDetailMap[K]): void;
+  /** The page's `connect-timeout`, when set: overrides both join and first-frame timeouts. */
+  readonly connectTimeoutMs?: number;
+  voiceChatChanged(state: VoiceChatState): void;
+  /** Milliseconds since the visitor last interacted with the page. */
+  idleFor(): number;
 }
+
+/** Vendors end idle sessions after this many seconds unless told otherwise (HeyGen's documented default). */
+const DEFAULT_IDLE_TIMEOUT_SECONDS = 120;
+/** `avatar-session-expiring` fires this long before the limit (or 10 % of the session, if shorter). */
+const EXPIRY_WARNING_MS = 30_000;
 
 export interface SessionControllerOptions {
   /** How long a transport may take to join. */
@@ -50,6 +71,9 @@ class Session {
   error?: AvatarError;
   closing: Promise<void> = Promise.resolve();
   readonly queue: QueuedSpeech[] = [];
+  readonly timers: ReturnType<typeof setTimeout>[] = [];
+  keepAlive?: KeepAlive;
+  voiceChat?: { pushToTalk: boolean; micMuted: boolean; bargeIn: boolean; activity?: VoiceActivity };
 
   constructor(
     readonly config: SessionConfig,
@@ -119,13 +143,38 @@ export class SessionController {
     return Boolean(this.current && !this.current.closed);
   }
 
+  /** Seconds left before the vendor's limit (`expiresAt`), or undefined when none is known. */
+  get sessionRemaining(): number | undefined {
+    const expiresAt = this.description?.expiresAt;
+    if (!expiresAt) return undefined;
+    return Math.max(0, Math.round((Date.parse(expiresAt) - Date.now()) / 1000));
+  }
+
+  get voiceChat(): VoiceChatState {
+    const chat = this.current && !this.current.closed ? this.current.voiceChat : undefined;
+    return { active: Boolean(chat), pushToTalk: chat?.pushToTalk ?? false, micMuted: chat?.micMuted ?? false };
+  }
+
+  /**
+   * Imports the provider adapter and its expected transport ahead of `start()` (the `loading` attribute),
+   * so starting does not wait for code. Failures are left for `start()` to report.
+   */
+  preload(config: SessionConfig): void {
+    try {
+      const entry = getProvider(config.provider);
+      void entry.load().catch(() => undefined);
+      void loadTransport(entry.expectedTransport(config)).catch(() => undefined);
+    } catch {
+      // An unknown provider is reported by the attribute check.
+    }
+  }
+
   /**
    * Starts a session. A second call while one is starting returns the same promise, and a call while
    * one is live resolves at once: never two sessions.
    */
   start(config: SessionConfig): Promise<void> {
-    if (this.starting) return this.starting;
-    if (this.current && !this.current.closed) return Promise.resolve();
+    if (this.current && !this.current.closed) return this.starting ?? Promise.resolve();
     let entry: ProviderEntry;
     try {
       entry = getProvider(config.provider);
@@ -244,6 +293,111 @@ export class SessionController {
     void this.end(session, 'user');
   }
 
+  /**
+   * Publishes the microphone and lets the user talk to the avatar. With `pushToTalk`, the microphone stays
+   * silent until `pushToTalk(true)`. Microphone failures reject with mic-denied, mic-not-found,
+   * insecure-context or mic-failed (also sent as a non-fatal `avatar-error`).
+   */
+  async startVoiceChat(options: VoiceChatOptions = {}): Promise<void> {
+    const session = this.readySession('startVoiceChat()');
+    const pushToTalk = options.pushToTalk ?? false;
+    const bargeIn = options.bargeIn ?? true;
+    if (session.voiceChat) {
+      if (session.voiceChat.pushToTalk !== pushToTalk) await this.setMicMuted(pushToTalk, session);
+      session.voiceChat.pushToTalk = pushToTalk;
+      session.voiceChat.bargeIn = bargeIn;
+      this.host.voiceChatChanged(this.voiceChat);
+      return;
+    }
+    const transport = session.transport!;
+    let track: MediaStreamTrack | void;
+    try {
+      track = await transport.startMicrophone();
+      if (pushToTalk) await transport.setMicrophoneMuted(true);
+      this.check(session);
+      await session.provider?.startVoiceChat?.({ pushToTalk });
+    } catch (error) {
+      if (!session.closed) await transport.stopMicrophone().catch(() => undefined);
+      throw this.commandError(session, error, 'startVoiceChat()');
+    }
+    this.check(session);
+    session.voiceChat = { pushToTalk, micMuted: pushToTalk, bargeIn };
+    if (track) {
+      // Barge-in: the user talking over the avatar interrupts it, where the vendor can be interrupted.
+      session.voiceChat.activity = new VoiceActivity(track, {
+        start: () => {
+          if (!this.isLive(session) || !session.voiceChat?.bargeIn || !this.speakingValue) return;
+          void this.interrupt().catch(() => undefined);
+        },
+      });
+    }
+    this.host.voiceChatChanged(this.voiceChat);
+  }
+
+  async stopVoiceChat(): Promise<void> {
+    const session = this.current;
+    if (!session || session.closed || !session.voiceChat) return;
+    session.voiceChat.activity?.dispose();
+    session.voiceChat = undefined;
+    this.host.voiceChatChanged(this.voiceChat);
+    await session.provider?.stopVoiceChat?.().catch(() => undefined);
+    await session.transport?.stopMicrophone().catch(() => undefined);
+  }
+
+  /** Silences (or restores) the published microphone without unpublishing it. */
+  async setMicMuted(muted: boolean, session = this.current): Promise<void> {
+    if (!session || session.closed || !session.voiceChat) return;
+    await session.transport!.setMicrophoneMuted(muted);
+    if (session.voiceChat) session.voiceChat.micMuted = muted;
+    this.host.voiceChatChanged(this.voiceChat);
+  }
+
+  /** Push-to-talk: `true` while the talk control is held. */
+  async pushToTalk(talking: boolean): Promise<void> {
+    const session = this.current;
+    if (!session || session.closed || !session.voiceChat?.pushToTalk) return;
+    await this.setMicMuted(!talking, session);
+    await session.provider?.pushToTalk?.(talking).catch((error: unknown) => {
+      this.commandError(session, error, 'push-to-talk');
+    });
+  }
+
+  private readySession(context: string): Session {
+    const session = this.current;
+    if (!session || session.closed || !session.ready) {
+      throw new AvatarError('not-started', `${context} needs a connected session.`, { fatal: false });
+    }
+    return session;
+  }
+
+  /** Keep-alive pings and the vendor's time limit, for a session that is now on screen. */
+  private startSessionTimers(session: Session): void {
+    const { provider, description, config } = session;
+    if (provider?.keepAlive && description) {
+      const idle = Number(description.options?.idleTimeout ?? config.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_SECONDS);
+      session.keepAlive = new KeepAlive({
+        idleTimeoutSeconds: Number.isFinite(idle) && idle > 0 ? idle : DEFAULT_IDLE_TIMEOUT_SECONDS,
+        idleFor: () => this.host.idleFor(),
+        isVisible: () => globalThis.document?.visibilityState !== 'hidden',
+        ping: () => provider.keepAlive!(),
+        onError: (error) => this.commandError(session, error, 'keep-alive'),
+      });
+    }
+    const expiresAt = description?.expiresAt ? Date.parse(description.expiresAt) : NaN;
+    if (!Number.isFinite(expiresAt)) return;
+    const remaining = expiresAt - Date.now();
+    const warnBefore = Math.min(EXPIRY_WARNING_MS, Math.max(5_000, remaining * 0.1));
+    session.timers.push(
+      setTimeout(() => {
+        if (this.isLive(session)) this.host.dispatch('avatar-session-expiring', { remaining: this.sessionRemaining ?? 0 });
+      }, Math.max(0, remaining - warnBefore)),
+      // A little grace: the vendor usually ends the session itself, with its own reason.
+      setTimeout(() => {
+        if (this.isLive(session)) void this.end(session, 'timeout');
+      }, Math.max(0, remaining + 2_000)),
+    );
+  }
+
   private async run(session: Session): Promise<void> {
     const { config, entry } = session;
     const { signal } = session.abort;
@@ -263,9 +417,9 @@ export class SessionController {
     session.description = description;
 
     const kind = description.transport.kind;
-    const transportFactory = await (kind === expected ? transportModule : loadTransport(kind));
-    const { createProvider } = await providerModule;
-    this.check(session);
+    const step = <T>(promise: Promise<T>) => this.step(session, promise);
+    const transportFactory = await step(kind === expected ? transportModule : loadTransport(kind));
+    const { createProvider } = await step(providerModule);
 
     const transport = transportFactory.createTransport({
       credentials: description.transport,
@@ -273,7 +427,7 @@ export class SessionController {
       container: this.host.container,
       videoEncoding: config.videoEncoding ?? 'VP8',
       host: this.transportHost(session),
-      joinTimeoutMs: this.joinTimeoutMs,
+      joinTimeoutMs: this.host.connectTimeoutMs ?? this.joinTimeoutMs,
     });
     session.transport = transport;
     const provider = createProvider({
@@ -287,20 +441,40 @@ export class SessionController {
     });
     session.provider = provider;
 
-    await provider.beforeConnect?.();
-    this.check(session);
-    await transport.connect(signal);
-    this.check(session);
-    await provider.afterConnect?.();
-    this.check(session);
-    await waitForFirstFrame(this.host.video, signal, this.mediaTimeoutMs);
-    this.check(session);
+    await step(provider.beforeConnect?.() ?? Promise.resolve());
+    await step(transport.connect(signal));
+    await step(provider.afterConnect?.() ?? Promise.resolve());
+    await step(waitForFirstFrame(this.host.video, signal, this.host.connectTimeoutMs ?? this.mediaTimeoutMs));
 
     session.ready = true;
     this.setState('connected');
     this.host.dispatch('avatar-ready', { provider: description.provider, sessionId: description.sessionId, transport: kind });
+    this.startSessionTimers(session);
     for (const queued of session.queue.splice(0)) {
       this.sendSpeech(session, queued.text, queued.mode).then(queued.resolve, queued.reject);
+    }
+  }
+
+  /**
+   * Awaits one step of a start, but gives up the moment the session is torn down: some promises never
+   * settle once their object is closed (an RTCPeerConnection's negotiation, for one), and a start must
+   * never hang because of that.
+   */
+  private async step<T>(session: Session, promise: Promise<T>): Promise<T> {
+    const { signal } = session.abort;
+    let onAbort!: () => void;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(session.error ?? new AvatarError('aborted', 'The session was stopped while it started.'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    promise.catch(() => undefined);
+    try {
+      const value = await Promise.race([promise, aborted]);
+      this.check(session);
+      return value;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -312,10 +486,18 @@ export class SessionController {
     return this.current === session && !session.closed;
   }
 
-  private sendSpeech(session: Session, text: string, mode: SpeakMode): Promise<void> {
-    return session.provider!.speak(text, mode).catch((error: unknown) => {
+  /** Sends `text`, split at sentence boundaries where the vendor caps one call, piece after piece. */
+  private async sendSpeech(session: Session, text: string, mode: SpeakMode): Promise<void> {
+    const provider = session.provider!;
+    const pieces = provider.maxTextLength ? splitText(text, provider.maxTextLength) : [text];
+    try {
+      for (const piece of pieces) {
+        this.check(session);
+        await provider.speak(piece, mode);
+      }
+    } catch (error) {
       throw this.commandError(session, error, 'speak()');
-    });
+    }
   }
 
   private commandError(session: Session, error: unknown, context: string): AvatarError {
@@ -341,7 +523,9 @@ export class SessionController {
       reconnected: () => {
         if (this.isLive(session) && this.stateValue === 'reconnecting') this.setState('connected');
       },
-      tokenExpiring: () => undefined,
+      tokenExpiring: () => {
+        if (this.isLive(session)) this.host.dispatch('avatar-session-expiring', { remaining: this.sessionRemaining ?? null });
+      },
       disconnected: (reason, error) => {
         if (!this.isLive(session)) return;
         const cause =
@@ -401,10 +585,16 @@ export class SessionController {
   private teardown(session: Session): Promise<void> {
     session.closed = true;
     session.abort.abort();
+    session.keepAlive?.stop();
+    session.timers.forEach(clearTimeout);
+    const hadVoiceChat = Boolean(session.voiceChat);
+    session.voiceChat?.activity?.dispose();
+    session.voiceChat = undefined;
     if (this.current === session) {
       detachAll(this.host.video);
       this.setSpeaking(false);
       this.setAudioBlocked(false);
+      if (hadVoiceChat) this.host.voiceChatChanged(this.voiceChat);
     }
     for (const queued of session.queue.splice(0)) {
       queued.reject(new AvatarError('aborted', 'The session ended before the avatar could speak.', { fatal: false }));

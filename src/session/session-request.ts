@@ -15,6 +15,7 @@ export function buildSessionRequest(config: SessionConfig): SessionRequest {
   }
   if (config.language) request.language = config.language;
   if (config.streamType) request.streamType = config.streamType;
+  if (config.idleTimeout !== undefined) request.idleTimeout = config.idleTimeout;
   return { ...request, ...(config.sessionParams ?? {}), provider: config.provider };
 }
 

@@ -29,6 +29,8 @@ export interface SessionConfig {
   language?: string;
   /** Akool only: which transport the vendor should use. */
   streamType?: TransportKind;
+  /** Seconds without activity after which the vendor may end the session (vendors that accept it). */
+  idleTimeout?: number;
   tokenUrl?: string;
   /** Milliseconds the token endpoint may take. */
   tokenTimeout: number;
@@ -49,6 +51,7 @@ export interface SessionRequest {
   voice?: { voiceId?: string; rate?: number };
   language?: string;
   streamType?: TransportKind;
+  idleTimeout?: number;
   [extra: string]: unknown;
 }
 
@@ -57,3 +60,18 @@ export type FetchSession = (request: SessionRequest, init: { signal: AbortSignal
 
 /** Replaces the POST to `<token-url>/stop` (pair it with `fetchSession`). */
 export type StopSession = (session: { provider: string; sessionId: string }) => Promise<void>;
+
+/** The `detail` of `avatar-voice-chat-change`, and the element's view of voice chat. */
+export interface VoiceChatState {
+  active: boolean;
+  pushToTalk: boolean;
+  /** The microphone is published but silenced (muted, or push-to-talk not held). */
+  micMuted: boolean;
+}
+
+export interface VoiceChatOptions {
+  /** Hold-to-talk: the microphone is silent until `pushToTalk(true)`. */
+  pushToTalk?: boolean;
+  /** Interrupt the avatar when the user starts talking over it (default true). */
+  bargeIn?: boolean;
+}

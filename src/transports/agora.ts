@@ -140,13 +140,13 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
     }
   }
 
-  async startMicrophone(options: MicrophoneOptions = {}): Promise<void> {
+  async startMicrophone(options: MicrophoneOptions = {}): Promise<MediaStreamTrack | void> {
     assertMicrophoneAvailable();
     const client = this.joinedOr(this.client, 'mic-failed');
     const sdk = this.joinedOr(this.sdk, 'mic-failed');
     if (this.mic) {
       await this.mic.setMuted(false);
-      return;
+      return this.mic.getMediaStreamTrack();
     }
     let track: T;
     try {
@@ -167,7 +167,8 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
       throw microphoneError(error);
     }
     this.mic = track;
-    if (this.closed) await this.stopMicrophone();
+    if (this.closed) return this.stopMicrophone();
+    return track.getMediaStreamTrack();
   }
 
   async stopMicrophone(): Promise<void> {

@@ -125,7 +125,7 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string> {
     }
   }
 
-  async startMicrophone(options?: MicrophoneOptions): Promise<void> {
+  async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void> {
     assertMicrophoneAvailable();
     const room = this.joinedOr(this.room, 'mic-failed');
     let publication: LiveKitMicPublication | undefined;
@@ -136,6 +136,7 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string> {
     }
     this.mic = publication?.track?.mediaStreamTrack;
     if (this.closed) await this.stopMicrophone();
+    return this.mic;
   }
 
   async stopMicrophone(): Promise<void> {

@@ -31,9 +31,17 @@ export function registerTransport(kind: string, loader: TransportLoader): () => 
   };
 }
 
+/**
+ * The library's own loader for `kind`, ignoring `registerTransport()` overrides: an override that wraps
+ * the real transport (the demo's fake-vendor router) falls back to it.
+ */
+export function builtInTransportLoader(kind: string): TransportLoader | undefined {
+  return Object.hasOwn(builtIn, kind) ? builtIn[kind as TransportKind] : undefined;
+}
+
 /** Imports the transport module for `kind` (once per loader; a failed import is retried next time). */
 export function loadTransport(kind: string): Promise<TransportModule> {
-  const loader = overrides.get(kind) ?? (Object.hasOwn(builtIn, kind) ? builtIn[kind as TransportKind] : undefined);
+  const loader = overrides.get(kind) ?? builtInTransportLoader(kind);
   if (!loader) {
     return Promise.reject(new AvatarError('transport-load-failed', `No transport is available for "${kind}".`));
   }

@@ -286,7 +286,7 @@ export abstract class SdkTransport<S, Id> implements Transport {
   }
 
   abstract send(payload: Uint8Array): Promise<void>;
-  abstract startMicrophone(options?: MicrophoneOptions): Promise<void>;
+  abstract startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void>;
   abstract stopMicrophone(): Promise<void>;
   abstract setMicrophoneMuted(muted: boolean): Promise<void>;
   abstract resumeAudio(): Promise<void>;

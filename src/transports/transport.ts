@@ -92,8 +92,11 @@ export interface Transport {
   connect(signal: AbortSignal): Promise<void>;
   /** Sends one data message reliably. Rejects with `transport-data-too-large` above `maxMessageBytes`. */
   send(payload: Uint8Array): Promise<void>;
-  /** Publishes the microphone. Rejects with `mic-denied`, `mic-not-found`, `insecure-context` or `mic-failed`. */
-  startMicrophone(options?: MicrophoneOptions): Promise<void>;
+  /**
+   * Publishes the microphone. Rejects with `mic-denied`, `mic-not-found`, `insecure-context` or `mic-failed`.
+   * Returns the published track where the SDK exposes it (used for barge-in detection).
+   */
+  startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void>;
   stopMicrophone(): Promise<void>;
   setMicrophoneMuted(muted: boolean): Promise<void>;
   /** Called from a user gesture after `audioBlocked(true)`. */

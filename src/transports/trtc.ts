@@ -132,13 +132,13 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string> {
     }
   }
 
-  async startMicrophone(options: MicrophoneOptions = {}): Promise<void> {
+  async startMicrophone(options: MicrophoneOptions = {}): Promise<MediaStreamTrack | void> {
     assertMicrophoneAvailable();
     const trtc = this.joinedOr(this.trtc, 'mic-failed');
     try {
       if (this.micOn) {
         await trtc.updateLocalAudio({ mute: false });
-        return;
+        return trtc.getAudioTrack() ?? undefined;
       }
       await trtc.startLocalAudio({
         publish: true,
@@ -153,7 +153,9 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string> {
     } catch (error) {
       throw this.micError(error);
     }
-    if (this.closed) await this.stopMicrophone();
+    if (this.closed) return this.stopMicrophone();
+    // The captured track (no argument: our own microphone).
+    return trtc.getAudioTrack() ?? undefined;
   }
 
   async stopMicrophone(): Promise<void> {

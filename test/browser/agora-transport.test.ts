@@ -87,19 +87,19 @@ describe('Agora transport (fake agora-rtc-sdk-ng)', () => {
     await expectTornDown();
   });
 
-  it('publishes, mutes and unpublishes the microphone with AEC, ANS and AGC', async () => {
+  it('publishes, mutes and unpublishes the microphone for voice chat, with AEC, ANS and AGC', async () => {
     start();
     await harness.el.start();
-    const transport = harness.transport();
-    await transport.startMicrophone();
+    await harness.el.startVoiceChat();
     const mic = fake.mics[0]!;
     expect(mic.config).to.include({ AEC: true, ANS: true, AGC: true });
     expect(fake.client.published).to.deep.equal([mic]);
-    await transport.setMicrophoneMuted(true);
+    expect(await harness.transport().startMicrophone()).to.equal(mic.track);
+    await harness.el.setMicMuted(true);
     expect(mic.muted).to.equal(true);
-    await transport.setMicrophoneMuted(false);
+    await harness.el.setMicMuted(false);
     expect(mic.muted).to.equal(false);
-    await transport.stopMicrophone();
+    await harness.el.stopVoiceChat();
     expect(fake.client.published).to.deep.equal([]);
     expect(mic.closed).to.equal(true);
     expect(mic.track.readyState).to.equal('ended');
@@ -113,8 +113,9 @@ describe('Agora transport (fake agora-rtc-sdk-ng)', () => {
     it(`reports ${micError} as ${code} and keeps the session`, async () => {
       start({ micError });
       await harness.el.start();
-      const error = await harness.transport().startMicrophone().catch((e: unknown) => e);
+      const error = await harness.el.startVoiceChat().catch((e: unknown) => e);
       expect(error).to.include({ code, fatal: false });
+      expect(harness.events.of('avatar-error').map((e) => e.code)).to.deep.equal([code]);
       expect(fake.client.published).to.deep.equal([]);
       expect(harness.el.state).to.equal('connected');
       await expectTornDown();
@@ -173,7 +174,9 @@ describe('Agora transport (fake agora-rtc-sdk-ng)', () => {
   it('reports a token about to expire, then ends with transport-token-expired when it does', async () => {
     start();
     await harness.el.start();
+    const expiring = nextEvent(harness.el, 'avatar-session-expiring');
     fake.client.emit('token-privilege-will-expire');
+    await expiring;
     expect(harness.hostCalls).to.include('tokenExpiring');
     expect(harness.el.state).to.equal('connected');
     fake.client.emit('token-privilege-did-expire');
@@ -210,7 +213,7 @@ describe('Agora transport (fake agora-rtc-sdk-ng)', () => {
   it('stopping the element leaves the channel and closes the microphone', async () => {
     start();
     await harness.el.start();
-    await harness.transport().startMicrophone();
+    await harness.el.startVoiceChat();
     await harness.el.stop();
     expect(harness.el.state).to.equal('ended');
     expect(fake.mics[0]!.closed).to.equal(true);

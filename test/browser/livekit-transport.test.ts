@@ -86,20 +86,21 @@ describe('LiveKit transport (fake livekit-client)', () => {
     await expectTornDown();
   });
 
-  it('publishes, mutes, unmutes and unpublishes the microphone with voice processing on', async () => {
+  it('publishes, mutes, unmutes and unpublishes the microphone for voice chat, with voice processing on', async () => {
     start();
     await harness.el.start();
-    const transport = harness.transport();
     const participant = fake.room.localParticipant;
-    await transport.startMicrophone();
+    await harness.el.startVoiceChat();
     expect(participant.captureOptions).to.include({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
     const mic = participant.mic!;
     expect(mic.readyState).to.equal('live');
-    await transport.setMicrophoneMuted(true);
+    // The published track is handed back (the session watches it for barge-in).
+    expect(await harness.transport().startMicrophone()).to.equal(mic);
+    await harness.el.setMicMuted(true);
     expect(mic.enabled).to.equal(false);
-    await transport.setMicrophoneMuted(false);
+    await harness.el.setMicMuted(false);
     expect(mic.enabled).to.equal(true);
-    await transport.stopMicrophone();
+    await harness.el.stopVoiceChat();
     expect(participant.unpublished).to.equal(1);
     expect(mic.readyState).to.equal('ended');
     expect(harness.el.state).to.equal('connected');
@@ -113,8 +114,9 @@ describe('LiveKit transport (fake livekit-client)', () => {
     it(`reports ${micError} from the microphone as ${code} and keeps the session`, async () => {
       start({ micError });
       await harness.el.start();
-      const error = await harness.transport().startMicrophone().catch((e: unknown) => e);
+      const error = await harness.el.startVoiceChat().catch((e: unknown) => e);
       expect(error).to.include({ code, fatal: false });
+      expect(harness.events.of('avatar-error').map((e) => e.code)).to.deep.equal([code]);
       expect(harness.el.state).to.equal('connected');
       await expectTornDown();
     });
@@ -126,7 +128,7 @@ describe('LiveKit transport (fake livekit-client)', () => {
     const secure = Object.getOwnPropertyDescriptor(window, 'isSecureContext')!;
     Object.defineProperty(window, 'isSecureContext', { value: false, configurable: true });
     try {
-      const error = await harness.transport().startMicrophone().catch((e: unknown) => e);
+      const error = await harness.el.startVoiceChat().catch((e: unknown) => e);
       expect(error).to.include({ code: 'insecure-context' });
       expect(fake.room.localParticipant.mic).to.equal(undefined);
     } finally {
@@ -227,7 +229,7 @@ describe('LiveKit transport (fake livekit-client)', () => {
   it('stopping the element leaves the room and releases the microphone', async () => {
     start();
     await harness.el.start();
-    await harness.transport().startMicrophone();
+    await harness.el.startVoiceChat();
     const mic = fake.room.localParticipant.mic!;
     await harness.el.stop();
     expect(harness.el.state).to.equal('ended');

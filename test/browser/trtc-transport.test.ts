@@ -93,17 +93,17 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     start();
     await harness.el.start();
     const before = videoTracks(harness.video);
-    const transport = harness.transport();
-    await transport.startMicrophone();
+    await harness.el.startVoiceChat();
     const local = fake.client.localAudio!;
     expect(local.config).to.deep.include({ publish: true });
     expect(local.config?.option).to.include({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
     expect(videoTracks(harness.video)).to.have.members(before);
-    await transport.setMicrophoneMuted(true);
+    expect(await harness.transport().startMicrophone()).to.equal(local.track);
+    await harness.el.setMicMuted(true);
     expect(local.track.enabled).to.equal(false);
-    await transport.setMicrophoneMuted(false);
+    await harness.el.setMicMuted(false);
     expect(local.track.enabled).to.equal(true);
-    await transport.stopMicrophone();
+    await harness.el.stopVoiceChat();
     expect(local.track.readyState).to.equal('ended');
     expect(fake.client.localAudio).to.equal(undefined);
     await expectTornDown();
@@ -116,8 +116,9 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     it(`reports a DEVICE_ERROR from ${micError} as ${code} and keeps the session`, async () => {
       start({ micError });
       await harness.el.start();
-      const error = await harness.transport().startMicrophone().catch((e: unknown) => e);
+      const error = await harness.el.startVoiceChat().catch((e: unknown) => e);
       expect(error).to.include({ code, fatal: false });
+      expect(harness.events.of('avatar-error').map((e) => e.code)).to.deep.equal([code]);
       expect(harness.el.state).to.equal('connected');
       await expectTornDown();
     });
@@ -221,7 +222,7 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
   it('stopping the element stops the microphone, exits the room, then destroys the instance', async () => {
     start();
     await harness.el.start();
-    await harness.transport().startMicrophone();
+    await harness.el.startVoiceChat();
     const mic = fake.client.localAudio!.track;
     await harness.el.stop();
     expect(harness.el.state).to.equal('ended');

@@ -127,42 +127,51 @@ export interface TimerTracker {
  * (Mocha keeps its own references to the timer functions, so its timers are not counted.)
  */
 export function trackTimers(): TimerTracker {
-  const original = {
-    setTimeout: window.setTimeout,
-    clearTimeout: window.clearTimeout,
-    setInterval: window.setInterval,
-    clearInterval: window.clearInterval,
+  // The browser's timer functions, typed as such (the Node typings in the program describe other ones).
+  type Schedule = (handler: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => number;
+  interface Timers {
+    setTimeout: Schedule;
+    setInterval: Schedule;
+    clearTimeout(id?: number): void;
+    clearInterval(id?: number): void;
+  }
+  const page = window as unknown as Timers;
+  const original: Timers = {
+    setTimeout: page.setTimeout,
+    setInterval: page.setInterval,
+    clearTimeout: page.clearTimeout,
+    clearInterval: page.clearInterval,
   };
   const live = new Map<number, string>();
   const where = () => new Error().stack?.split('\n').slice(2, 5).join(' | ') ?? '';
-  window.setTimeout = ((handler: TimerHandler, ms?: number, ...args: unknown[]) => {
-    const id: number = original.setTimeout.call(
+  page.setTimeout = (handler, ms, ...args) => {
+    const id = original.setTimeout.call(
       window,
       () => {
         live.delete(id);
-        if (typeof handler === 'function') (handler as (...a: unknown[]) => void)(...args);
+        handler(...args);
       },
       ms,
     );
     live.set(id, `timeout ${ms ?? 0} ms at ${where()}`);
     return id;
-  }) as typeof window.setTimeout;
-  window.setInterval = ((handler: TimerHandler, ms?: number, ...args: unknown[]) => {
-    const id: number = original.setInterval.call(window, handler, ms, ...args);
+  };
+  page.setInterval = (handler, ms, ...args) => {
+    const id = original.setInterval.call(window, handler, ms, ...args);
     live.set(id, `interval ${ms ?? 0} ms at ${where()}`);
     return id;
-  }) as typeof window.setInterval;
-  window.clearTimeout = (id?: number) => {
+  };
+  page.clearTimeout = (id) => {
     if (id !== undefined) live.delete(id);
     original.clearTimeout.call(window, id);
   };
-  window.clearInterval = (id?: number) => {
+  page.clearInterval = (id) => {
     if (id !== undefined) live.delete(id);
     original.clearInterval.call(window, id);
   };
   return {
     pending: () => [...live.values()],
-    restore: () => Object.assign(window, original),
+    restore: () => Object.assign(page, original),
   };
 }
 

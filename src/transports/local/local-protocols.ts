@@ -1,4 +1,5 @@
 import { decodeMessage, encodeMessage, type LocalCommand } from '../../providers/local-protocol.js';
+import type { EndedReason } from '../../session/session-types.js';
 import type { LocalCredentials } from '../transport.js';
 import type { LocalAvatar } from './local-avatar.js';
 
@@ -12,14 +13,21 @@ export interface LocalAvatarPeer {
   credentials: LocalCredentials;
   /** Sends a data message to the element's side. */
   send(payload: Uint8Array): void;
+  /** Ends the session from the avatar's side, as a vendor closing its room does (an emulated vendor's stop). */
+  end(reason: EndedReason): void;
 }
 
 export interface LocalProtocol {
   receive(payload: Uint8Array): void;
+  /** The visitor's microphone (voice chat) started or stopped carrying speech. */
+  userSpeech?(speaking: boolean): void;
   dispose(): void;
 }
 
 export type LocalProtocolFactory = (peer: LocalAvatarPeer) => LocalProtocol;
+
+/** What the local avatar says after hearing the visitor: no speech recognition runs in the page. */
+export const HEARD_SPEECH_REPLY = 'I heard you, but the local preview cannot understand speech. Type your message instead.';
 
 /** Short, clearly local answer for `chat` mode: no language model runs in the page. */
 export function localReply(text: string): string {
@@ -54,6 +62,11 @@ const localProtocol: LocalProtocolFactory = ({ avatar, send }) => {
       } else if (command?.type === 'interrupt') {
         avatar.interrupt();
       }
+    },
+    userSpeech(speaking) {
+      if (speaking) return;
+      send(encodeMessage({ type: 'transcript', role: 'user', text: '(speech)', final: true }));
+      void say(0, HEARD_SPEECH_REPLY);
     },
     dispose() {},
   };

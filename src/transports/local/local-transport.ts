@@ -1,4 +1,5 @@
 import { AvatarError, toAvatarError } from '../../errors/avatar-error.js';
+import { VoiceActivity } from '../../session/voice-activity.js';
 import { attachTrack, detachTrack } from '../media.js';
 import { openMicrophone } from '../microphone.js';
 import type { LocalCredentials, MicrophoneOptions, Transport, TransportOptions } from '../transport.js';
@@ -29,6 +30,7 @@ export class LocalTransport implements Transport {
   private mic?: MediaStreamTrack;
   private closed = false;
   private joined = false;
+  private hearing?: VoiceActivity;
 
   constructor(private readonly options: TransportOptions<LocalCredentials>) {}
 
@@ -71,14 +73,21 @@ export class LocalTransport implements Transport {
         send: (payload) => {
           if (avatarChannel.readyState === 'open') avatarChannel.send(payload as Uint8Array<ArrayBuffer>);
         },
+        end: (reason) => {
+          if (!this.closed && this.joined) this.options.host.disconnected(reason);
+        },
       });
       avatarChannel.onmessage = (e) => this.protocol?.receive(toBytes(e.data));
       viewerChannel.onmessage = (e) => {
         if (!this.closed) this.options.host.data(toBytes(e.data));
       };
       avatarPc.ontrack = (e) => {
-        // The viewer's microphone, as the avatar hears it.
-        avatar.listening = e.track.kind === 'audio' && !e.track.muted;
+        // The viewer's microphone, as the avatar hears it (silent until voice chat puts a track on it).
+        if (e.track.kind !== 'audio' || this.hearing) return;
+        this.hearing = new VoiceActivity(e.track, {
+          start: () => this.protocol?.userSpeech?.(true),
+          end: () => this.protocol?.userSpeech?.(false),
+        });
       };
       viewerPc.ontrack = (e) => {
         if (this.closed) return;
@@ -86,9 +95,14 @@ export class LocalTransport implements Transport {
         this.options.host.mediaChanged();
       };
 
-      const offer = await avatarPc.createOffer();
-      await avatarPc.setLocalDescription(offer);
-      await viewerPc.setRemoteDescription(offer);
+      // Negotiation promises never settle once the connections are closed: check before each step.
+      const live = <T>(value: T): T => {
+        if (this.closed) throw new AvatarError('aborted', 'The local session was closed while connecting.');
+        return value;
+      };
+      const offer = live(await avatarPc.createOffer());
+      live(await avatarPc.setLocalDescription(offer));
+      live(await viewerPc.setRemoteDescription(offer));
       for (const transceiver of viewerPc.getTransceivers()) {
         if (transceiver.receiver.track.kind === 'video') this.preferCodec(transceiver);
       }
@@ -99,9 +113,9 @@ export class LocalTransport implements Transport {
         micTransceiver.direction = 'sendonly';
         this.micSender = micTransceiver.sender;
       }
-      const answer = await viewerPc.createAnswer();
-      await viewerPc.setLocalDescription(answer);
-      await avatarPc.setRemoteDescription(answer);
+      const answer = live(await viewerPc.createAnswer());
+      live(await viewerPc.setLocalDescription(answer));
+      live(await avatarPc.setRemoteDescription(answer));
 
       await this.waitForJoin(viewerPc, viewerChannel, signal);
       this.joined = true;
@@ -127,12 +141,14 @@ export class LocalTransport implements Transport {
     channel.send(payload as Uint8Array<ArrayBuffer>);
   }
 
-  async startMicrophone(options?: MicrophoneOptions): Promise<void> {
+  async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack> {
     if (!this.micSender) throw new AvatarError('mic-failed', 'The session is not connected.', { fatal: false });
     const track = await openMicrophone(options);
     this.mic?.stop();
     this.mic = track;
     await this.micSender.replaceTrack(track);
+    if (this.avatar) this.avatar.listening = true;
+    return track;
   }
 
   async stopMicrophone(): Promise<void> {
@@ -154,6 +170,7 @@ export class LocalTransport implements Transport {
   async disconnect(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.hearing?.dispose();
     this.protocol?.dispose();
     this.mic?.stop();
     this.viewerChannel?.close();

@@ -1,0 +1,27 @@
+/**
+ * streaming-avatar/server: the session handler that holds vendor keys. Runtime-neutral (fetch `Request` →
+ * `Response`), plus `toNodeHandler` for Node's `http` and Express.
+ */
+export { createSessionHandler } from './session-handler.js';
+export { toNodeHandler, toRequest, sendResponse } from './node.js';
+export type { NodeHandlerOptions, NodeRequest } from './node.js';
+export { DEEPBRAIN_DURATION_UNIT_S } from './vendors/deepbrain.js';
+export { SERVER_PROVIDERS } from './types.js';
+export type {
+  AkoolProviderConfig,
+  ApiKeyProviderConfig,
+  DeepBrainProviderConfig,
+  HookResult,
+  KonProProviderConfig,
+  ProviderConfigs,
+  RateLimitResult,
+  ServerProvider,
+  SessionHandler,
+  SessionHandlerLogger,
+  SessionHandlerOptions,
+  StopRequest,
+} from './types.js';
+export type { SessionDescription } from '../session/session-description.js';
+export type { SessionRequest } from '../session/session-types.js';
+export { AvatarError, ERROR_CODES } from '../errors/avatar-error.js';
+export type { AvatarErrorCode } from '../errors/avatar-error.js';

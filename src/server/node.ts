@@ -1,0 +1,115 @@
+/// <reference types="node" />
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SessionHandler } from './types.js';
+
+/**
+ * Runs a fetch-standard handler on Node's `http` (and Express/Connect, which use the same objects):
+ * `http.createServer(toNodeHandler(handler))` or `app.use('/api/avatar', toNodeHandler(handler))`.
+ * Responses stream (the fake vendor's event streams rely on it). Only type imports from Node, so importing
+ * the package entry stays safe on edge runtimes.
+ */
+
+/** What Express adds to the request: the path before mounting, and a body some parser already read. */
+export type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
+
+export interface NodeHandlerOptions {
+  /** Take the scheme and host from `X-Forwarded-Proto`/`X-Forwarded-Host` (only behind a proxy you trust). */
+  trustProxy?: boolean;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim() || undefined;
+}
+
+/** Node's request stream as a web stream, pausing Node's side while the reader is behind. */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Uint8Array) => {
+        controller.enqueue(new Uint8Array(chunk));
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      });
+      req.once('end', () => controller.close());
+      req.once('error', (error) => controller.error(error));
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      req.destroy();
+    },
+  });
+}
+
+/** Builds a `Request` from Node's request (exported for the dev server's koa middleware). */
+export function toRequest(req: NodeRequest, { trustProxy = false }: NodeHandlerOptions = {}): Request {
+  const encrypted = 'encrypted' in req.socket && Boolean((req.socket as { encrypted?: boolean }).encrypted);
+  const proto = (trustProxy && firstHeader(req.headers['x-forwarded-proto'])) || (encrypted ? 'https' : 'http');
+  const host = (trustProxy && firstHeader(req.headers['x-forwarded-host'])) || req.headers.host || 'localhost';
+  const url = new URL(req.originalUrl ?? req.url ?? '/', `${proto}://${host}`);
+
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+
+  const method = req.method ?? 'GET';
+  const init: RequestInit & { duplex?: 'half' } = { method, headers };
+  if (method !== 'GET' && method !== 'HEAD') {
+    if (req.body !== undefined && req.readableEnded) {
+      // A body parser (express.json(), express.text()) consumed the stream already.
+      init.body = typeof req.body === 'string' ? req.body : req.body instanceof Uint8Array ? new Uint8Array(req.body) : JSON.stringify(req.body);
+      headers.delete('content-length');
+    } else {
+      init.body = bodyStream(req);
+      init.duplex = 'half';
+    }
+  }
+  return new Request(url, init);
+}
+
+/** Writes a `Response` to Node's response, streaming the body; stops reading if the client goes away. */
+export async function sendResponse(response: Response, res: ServerResponse): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie?.();
+  if (cookies?.length) headers['set-cookie'] = cookies;
+  res.writeHead(response.status, headers);
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  const onClose = () => void reader.cancel().catch(() => undefined);
+  res.once('close', onClose);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      // Respect backpressure so a slow client does not make the server buffer everything.
+      if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', resolve));
+    }
+  } catch {
+    // The client left, or the body failed midway: nothing more can be sent.
+  } finally {
+    res.off('close', onClose);
+    res.end();
+  }
+}
+
+/** `(req, res, next?)` for `http.createServer`, Express and Connect. */
+export function toNodeHandler(handler: SessionHandler, options: NodeHandlerOptions = {}) {
+  return (req: NodeRequest, res: ServerResponse, next?: (error?: unknown) => void): void => {
+    Promise.resolve()
+      .then(() => handler(toRequest(req, options)))
+      .then((response) => sendResponse(response, res))
+      .catch((error: unknown) => {
+        if (next) return next(error);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end();
+      });
+  };
+}

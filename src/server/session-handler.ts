@@ -1,0 +1,242 @@
+import { AvatarError } from '../errors/avatar-error.js';
+import type { SessionRequest } from '../session/session-types.js';
+import { readJsonObject } from './body.js';
+import { badRequest, errorResponse, jsonResponse } from './errors.js';
+import { isObject, VendorError, type Json, type VendorHttp } from './http.js';
+import { Redactor } from './redact.js';
+import {
+  SERVER_PROVIDERS,
+  type HookResult,
+  type ProviderConfigs,
+  type ServerProvider,
+  type SessionHandler,
+  type SessionHandlerOptions,
+  type StopRequest,
+} from './types.js';
+import { Fields } from './validation.js';
+import { akool } from './vendors/akool.js';
+import { deepbrain } from './vendors/deepbrain.js';
+import { HEYGEN, heygenFamily, KONPRO } from './vendors/heygen.js';
+import type { Vendor } from './vendors/vendor.js';
+
+const VENDORS: { [P in ServerProvider]: Vendor<NonNullable<ProviderConfigs[P]>> } = {
+  heygen: heygenFamily(HEYGEN),
+  konpro: heygenFamily(KONPRO),
+  deepbrain,
+  akool,
+};
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+
+type Route = 'create' | 'stop';
+
+/** Thrown to send a prepared response (a hook's own `Response`). */
+class Answer {
+  constructor(readonly response: Response) {}
+}
+
+function isServerProvider(value: unknown): value is ServerProvider {
+  return typeof value === 'string' && (SERVER_PROVIDERS as readonly string[]).includes(value);
+}
+
+function readProvider(body: Json): ServerProvider {
+  const provider = body.provider;
+  if (typeof provider !== 'string' || !provider) throw badRequest('"provider" is required.');
+  if (!isServerProvider(provider)) {
+    throw badRequest(`"provider" must be one of ${SERVER_PROVIDERS.join(', ')} (got ${JSON.stringify(provider.slice(0, 50))}).`);
+  }
+  return provider;
+}
+
+function routeOf(request: Request): Route {
+  let pathname = '/';
+  try {
+    pathname = new URL(request.url, 'http://localhost').pathname;
+  } catch {
+    // Keep the create route.
+  }
+  return /\/stop\/?$/.test(pathname) ? 'stop' : 'create';
+}
+
+/** Runs a hook: nothing → keep, `false` → 403, `Response` → send it, object → replacement. */
+async function runHook<T extends object>(result: Promise<HookResult<T>>, what: string, original: T): Promise<T> {
+  const value = await result;
+  if (value === undefined || value === null || value === true) return original;
+  if (value === false) throw new AvatarError('token-forbidden', `The request was refused by ${what}.`, { status: 403 });
+  if (value instanceof Response) throw new Answer(value);
+  if (!isObject(value)) throw new TypeError(`${what} returned ${typeof value}; expected an object, false, a Response or nothing.`);
+  return value as T;
+}
+
+/**
+ * The server half: a fetch-standard handler (`Request → Response`) for Node 18+, Next.js route handlers,
+ * Deno, Bun and edge workers. `POST <mount>` creates a vendor session and answers the normalized session
+ * description; `POST <mount>/stop` with `{provider, sessionId}` stops it. Errors answer
+ * `{error: {code, message, vendorStatus?, vendorBody?}}` with the codes of `AvatarError`.
+ */
+export function createSessionHandler(options: SessionHandlerOptions): SessionHandler {
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const logger = options.logger === false ? undefined : (options.logger ?? console);
+  const now = options.now ?? Date.now;
+  const providers: ProviderConfigs = options.providers ?? {};
+
+  /** Every configured secret, so no answer or log line can carry one whatever the vendor echoes. */
+  const configuredSecrets = (): string[] =>
+    Object.values(providers).flatMap((config) =>
+      isObject(config) ? Object.entries(config).flatMap(([key, value]) => (/key|secret|token/i.test(key) && typeof value === 'string' ? [value] : [])) : [],
+    );
+
+  /** The CORS headers for an allowed caller; throws for a refused origin. */
+  function checkOrigin(request: Request): Record<string, string> {
+    const allowed = options.allowedOrigins;
+    if (!allowed) return {};
+    const origin = request.headers.get('origin');
+    const ok = typeof allowed === 'function' ? allowed(origin, request) : origin !== null && allowed.includes(origin);
+    if (!ok) {
+      throw new AvatarError('origin-not-allowed', `Origin ${origin ?? '(none)'} is not allowed to create avatar sessions.`, { status: 403 });
+    }
+    return origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+  }
+
+  async function checkRateLimit(request: Request, route: Route): Promise<void> {
+    if (!options.rateLimit) return;
+    const verdict = await options.rateLimit(request, { route });
+    if (verdict === false) throw new ClientRateLimited();
+    if (isObject(verdict) && typeof verdict.retryAfter === 'number') throw new ClientRateLimited(verdict.retryAfter);
+  }
+
+  function configOf<P extends ServerProvider>(provider: P, redactor: Redactor): NonNullable<ProviderConfigs[P]> {
+    const config = providers[provider];
+    if (!isObject(config)) {
+      throw new AvatarError('provider-not-configured', `provider "${provider}" is not configured on this server.`, { status: 400 });
+    }
+    for (const secret of VENDORS[provider].secrets(config as never)) redactor.add(secret);
+    return config as NonNullable<ProviderConfigs[P]>;
+  }
+
+  function http(redactor: Redactor): VendorHttp {
+    return { fetch: fetchImpl, timeoutMs, redactor };
+  }
+
+  async function create(request: Request, raw: Json, redactor: Redactor): Promise<Response> {
+    readProvider(raw);
+    // Raw vendor fields are the server's privilege: a page cannot send them.
+    const { vendorFields: _fromPage, ...fromPage } = raw;
+    let body = fromPage as SessionRequest;
+    if (options.beforeCreate) body = await runHook(Promise.resolve(options.beforeCreate(request, body)), 'beforeCreate', body);
+    const provider = readProvider(body as Json);
+    const config = configOf(provider, redactor);
+    const vendorFields = [config.vendorFields, (body as Json).vendorFields].reduce<Json | undefined>(
+      (merged, extra) => (isObject(extra) ? { ...merged, ...extra } : merged),
+      undefined,
+    );
+    const vendor = VENDORS[provider] as Vendor<typeof config>;
+    const description = await vendor.create({
+      config,
+      fields: new Fields(body as Json),
+      vendorFields,
+      http: http(redactor),
+      now: now(),
+    });
+    if (options.afterCreate) {
+      try {
+        await options.afterCreate(request, description);
+      } catch (error) {
+        // Nobody will get this session: stop it rather than let it run (and bill) until it times out.
+        await vendor.stop({ config, sessionId: description.sessionId, http: http(redactor) }).catch(() => undefined);
+        throw error;
+      }
+    }
+    return jsonResponse(description);
+  }
+
+  async function stop(request: Request, raw: Json, redactor: Redactor): Promise<Response> {
+    const readStop = (source: Json): StopRequest & { provider: ServerProvider } => ({
+      provider: readProvider(source),
+      sessionId: new Fields(source).string('sessionId', { required: true, maxLength: 200 })!,
+    });
+    let body = readStop(raw);
+    if (options.beforeStop) body = readStop((await runHook(Promise.resolve(options.beforeStop(request, body)), 'beforeStop', body)) as unknown as Json);
+    const { provider, sessionId } = body;
+    const config = configOf(provider, redactor);
+    await (VENDORS[provider] as Vendor<typeof config>).stop({ config, sessionId, http: http(redactor) });
+    return jsonResponse({ provider, sessionId, stopped: true });
+  }
+
+  return async function sessionHandler(request: Request): Promise<Response> {
+    const redactor = new Redactor(configuredSecrets());
+    const route = routeOf(request);
+    let cors: Record<string, string> = {};
+    try {
+      try {
+        cors = checkOrigin(request);
+      } catch (error) {
+        // Let the refused page read why (the element shows the code instead of a network error).
+        const origin = request.headers.get('origin');
+        if (origin) cors = { 'access-control-allow-origin': origin, vary: 'Origin' };
+        throw error;
+      }
+      if (request.method === 'OPTIONS' && options.allowedOrigins) {
+        return new Response(null, {
+          status: 204,
+          headers: {
+            ...cors,
+            'access-control-allow-methods': 'POST, OPTIONS',
+            'access-control-allow-headers': 'content-type, authorization',
+            'access-control-max-age': '600',
+          },
+        });
+      }
+      if (request.method !== 'POST') {
+        return errorResponse(badRequest(`Use POST (got ${request.method}).`, 405), { headers: { ...cors, allow: 'POST' } });
+      }
+      await checkRateLimit(request, route);
+      const body = await readJsonObject(request, maxBodyBytes);
+      const response = route === 'stop' ? await stop(request, body, redactor) : await create(request, body, redactor);
+      return withHeaders(response, cors);
+    } catch (error) {
+      if (error instanceof Answer) return withHeaders(error.response, cors);
+      if (error instanceof ClientRateLimited) {
+        return errorResponse(new AvatarError('rate-limited', 'Too many avatar session requests; try again later.', { status: 429 }), {
+          headers: cors,
+          retryAfter: error.retryAfter,
+        });
+      }
+      if (error instanceof AvatarError) {
+        if (error.code.startsWith('vendor-')) logger?.warn(`[streaming-avatar] ${route} failed: ${error.code}: ${redactor.text(error.message)}`);
+        const safe = new AvatarError(error.code, redactor.text(error.message), {
+          status: error.status,
+          vendorStatus: error.vendorStatus,
+          vendorBody: error.vendorBody === undefined ? undefined : redactor.value(error.vendorBody),
+        });
+        return errorResponse(safe, { headers: cors, retryAfter: error instanceof VendorError ? error.retryAfter : undefined });
+      }
+      // A bug or a hook that threw something else: say nothing about it to the browser.
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      logger?.warn(`[streaming-avatar] ${route} failed: ${redactor.text(reason)}`);
+      return errorResponse(new AvatarError('token-http-error', 'The avatar session server failed.', { status: 500 }), { headers: cors });
+    }
+  };
+}
+
+/** The page's rate limit (not the vendor's). */
+class ClientRateLimited {
+  constructor(readonly retryAfter?: number) {}
+}
+
+function withHeaders(response: Response, headers: Record<string, string>): Response {
+  const entries = Object.entries(headers);
+  if (entries.length === 0) return response;
+  try {
+    for (const [name, value] of entries) response.headers.set(name, value);
+    return response;
+  } catch {
+    // Immutable headers (a Response from fetch): copy it.
+    const copy = new Response(response.body, response);
+    for (const [name, value] of entries) copy.headers.set(name, value);
+    return copy;
+  }
+}

@@ -1,0 +1,160 @@
+import type { SessionDescription } from '../../session/session-description.js';
+import { callVendor, isObject, joinUrl, vendorString, type Envelope, type Json } from '../http.js';
+import type { ApiKeyProviderConfig, KonProProviderConfig } from '../types.js';
+import { compact, mergeVendorFields } from '../validation.js';
+import { elevenlabsSettings } from './elevenlabs.js';
+import { describeOrStop, expiresAt, requireSecret, type Vendor } from './vendor.js';
+
+/**
+ * HeyGen Interactive Avatar (v1 endpoints, LiveKit transport) and KonPro, its clone. They differ only in
+ * what this table says, so one implementation serves both.
+ *
+ * Server flow: `create_token` (x-api-key) → one-time session token; `new` with `Authorization: Bearer
+ * <session token>`, which binds the token to the session the browser then drives (`start`, `task`,
+ * `interrupt`, `keep_alive`, `stop`, all Bearer). The server's stop uses the API key.
+ */
+interface Dialect {
+  provider: 'heygen' | 'konpro';
+  envelope: Envelope;
+  defaultBaseUrl: string;
+  paths: { createToken: string; newSession: string; stop: string };
+  /** `version` sent to `new`: HeyGen's LiveKit flavour is "v2"; KonPro documents only "v1" (UNCERTAIN). */
+  version: string;
+  sttProviders: readonly string[];
+}
+
+/**
+ * Success envelopes: `create_token` answers `{error: null, data}`, the rest `{code: 100, message, data}`.
+ * KonPro's success code is undocumented (UNCERTAIN), so its table also accepts 0 and 200.
+ */
+function familyEnvelope(vendor: string, successCodes: readonly number[]): Envelope {
+  return {
+    vendor,
+    isSuccess: (body) =>
+      isObject(body) &&
+      (body.error === undefined || body.error === null) &&
+      (body.code === undefined || successCodes.includes(Number(body.code))),
+    // 400112 is HeyGen's "unauthorized" (seen as 401 on streaming.new).
+    codes: { 400112: 'vendor-unauthorized' },
+  };
+}
+
+export const HEYGEN: Dialect = {
+  provider: 'heygen',
+  envelope: familyEnvelope('HeyGen', [100]),
+  defaultBaseUrl: 'https://api.heygen.com',
+  paths: { createToken: '/v1/streaming.create_token', newSession: '/v1/streaming.new', stop: '/v1/streaming.stop' },
+  version: 'v2',
+  sttProviders: ['deepgram', 'gladia'],
+};
+
+export const KONPRO: Dialect = {
+  provider: 'konpro',
+  envelope: familyEnvelope('KonPro', [100, 200, 0]),
+  defaultBaseUrl: 'https://api.konpro.ai',
+  paths: { createToken: '/v1/streaming/create_token', newSession: '/v1/streaming/new', stop: '/v1/streaming/stop' },
+  version: 'v1',
+  sttProviders: ['deepgram', 'gladia', 'assembly_ai'],
+};
+
+const QUALITIES = ['high', 'medium', 'low'] as const;
+const ENCODINGS = ['H264', 'VP8'] as const;
+/** The SDK's spelling (lower case); the docs capitalise them. */
+const EMOTIONS = ['excited', 'serious', 'friendly', 'soothing', 'broadcaster'] as const;
+/** The vendor's idle timeout when none is asked for (docs: 120 s). */
+const DEFAULT_IDLE_TIMEOUT_S = 120;
+
+export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & KonProProviderConfig> {
+  const baseUrlOf = (config: ApiKeyProviderConfig) => config.baseUrl ?? dialect.defaultBaseUrl;
+
+  const stop: Vendor<ApiKeyProviderConfig>['stop'] = async ({ config, sessionId, http }) => {
+    await callVendor(http, {
+      envelope: dialect.envelope,
+      what: 'stop',
+      url: joinUrl(baseUrlOf(config), dialect.paths.stop),
+      headers: { 'x-api-key': config.apiKey },
+      body: { session_id: sessionId },
+    });
+  };
+
+  return {
+    secrets: (config) => [requireSecret(dialect.provider, config, 'apiKey')],
+    stop,
+
+    async create({ config, fields, vendorFields, http, now }) {
+      const voice = fields.object('voice');
+      const stt = fields.object('sttSettings');
+      const mapped = compact({
+        version: dialect.version,
+        // The docs name it avatar_id (the SDK sends avatar_name); unset means the vendor's default avatar.
+        avatar_id: fields.string('avatarId', { maxLength: 200 }),
+        quality: fields.oneOf('quality', QUALITIES),
+        video_encoding: fields.oneOf('videoEncoding', ENCODINGS),
+        language: fields.string('language', { maxLength: 35 }),
+        knowledge_base: fields.string('knowledgeBase', { maxLength: 10000 }),
+        knowledge_base_id: fields.string('knowledgeBaseId', { maxLength: 200 }),
+        voice: {
+          voice_id: voice?.string('voiceId', { maxLength: 200 }),
+          rate: voice?.number('rate', { min: 0.5, max: 1.5 }),
+          emotion: fields.oneOf('emotion', EMOTIONS),
+          elevenlabs_settings: elevenlabsSettings(fields.object('elevenlabsSettings')),
+        },
+        activity_idle_timeout: fields.number('idleTimeout', { min: 30, max: 3600, integer: true }),
+        disable_idle_timeout: fields.boolean('disableIdleTimeout'),
+        stt_settings: stt && {
+          provider: stt.oneOf('provider', dialect.sttProviders),
+          confidence: stt.number('confidence', { min: 0, max: 1 }),
+        },
+        livekit_settings: dialect.provider === 'konpro' ? config.livekitSettings : undefined,
+      });
+      const body = mergeVendorFields(mapped, vendorFields);
+      const baseUrl = baseUrlOf(config);
+
+      const tokenAnswer = await callVendor(http, {
+        envelope: dialect.envelope,
+        what: 'create_token',
+        url: joinUrl(baseUrl, dialect.paths.createToken),
+        headers: { 'x-api-key': config.apiKey },
+        body: {},
+      });
+      const sessionToken = vendorString(tokenAnswer, 'data.token', dialect.envelope.vendor);
+      http.redactor.add(sessionToken);
+
+      const answer = await callVendor(http, {
+        envelope: dialect.envelope,
+        what: 'new',
+        url: joinUrl(baseUrl, dialect.paths.newSession),
+        headers: { authorization: `Bearer ${sessionToken}` },
+        body,
+      });
+      const data: Json = isObject(answer.data) ? answer.data : {};
+      if (typeof data.access_token === 'string') http.redactor.add(data.access_token);
+
+      return describeOrStop(
+        () => {
+          const sessionId = vendorString(data, 'session_id', dialect.envelope.vendor);
+          const options: Json = {};
+          if (body.disable_idle_timeout === true) options.idleTimeoutDisabled = true;
+          else options.idleTimeout = typeof body.activity_idle_timeout === 'number' ? body.activity_idle_timeout : DEFAULT_IDLE_TIMEOUT_S;
+          if (typeof data.session_duration_limit === 'number') options.sessionDurationLimit = data.session_duration_limit;
+          const description: SessionDescription = {
+            provider: dialect.provider,
+            sessionId,
+            transport: {
+              kind: 'livekit',
+              url: vendorString(data, 'url', dialect.envelope.vendor),
+              token: vendorString(data, 'access_token', dialect.envelope.vendor),
+            },
+            sessionToken,
+            apiBaseUrl: baseUrl,
+            options,
+          };
+          const expires = expiresAt(now, data.session_duration_limit);
+          if (expires) description.expiresAt = expires;
+          return description;
+        },
+        () => (typeof data.session_id === 'string' ? stop({ config, sessionId: data.session_id, http }) : Promise.resolve()),
+      );
+    },
+  };
+}

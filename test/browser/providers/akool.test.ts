@@ -1,0 +1,247 @@
+import { expect } from '@open-wc/testing';
+import '../../../src/define.js';
+import { createProvider, initialParams } from '../../../src/providers/akool.js';
+import type { AkoolMessage } from '../../../src/providers/akool-messages.js';
+import type { SessionDescription } from '../../../src/session/session-description.js';
+import type { TransportCredentials } from '../../../src/transports/transport.js';
+import { nextEvent, recordEvents, waitFor } from '../../helpers/events.js';
+import { avatarWith, setUpFakeVendor } from '../../helpers/fake-vendor.js';
+import { encodeJson, FakeTransport, providerContext, rejection } from '../../helpers/provider-harness.js';
+import { stubFetch } from '../../helpers/vendor-fetch.js';
+
+const agora: TransportCredentials = { kind: 'agora', appId: 'app', channel: 'ch', token: 't', uid: 1 };
+const description = (options: Record<string, unknown> = { modeType: 2 }, transport: TransportCredentials = agora): SessionDescription => ({
+  provider: 'akool',
+  sessionId: 'ak-1',
+  transport,
+  options,
+});
+
+function adapter(options?: Record<string, unknown>, transport = new FakeTransport('agora', 1024), credentials: TransportCredentials = agora) {
+  const fetch = stubFetch();
+  const harness = providerContext(description(options, credentials), { fetch: fetch.fetch, transport });
+  return { ...harness, transport, provider: createProvider(harness.context), requests: fetch.requests };
+}
+
+const messages = (transport: FakeTransport) => transport.messages<AkoolMessage & { idx?: number; fin?: boolean }>();
+const chatText = (sent: ReturnType<typeof messages>) =>
+  sent.filter((m) => m.type === 'chat').map((m) => (m.pld as { text: string }).text).join('');
+
+describe('Akool adapter: commands over the data stream', () => {
+  it('sends set-params after joining, built from the session options', async () => {
+    const { provider, transport, requests } = adapter({
+      modeType: 2,
+      language: 'en',
+      voiceId: 'voice-1',
+      voiceParams: { stability: 0.5 },
+      voiceUrl: 'https://voices.test/v.mp3',
+      backgroundUrl: 'https://images.test/bg.png',
+    });
+    await provider.afterConnect!();
+    const [command] = messages(transport);
+    expect(command).to.include({ v: 2, type: 'command' });
+    expect(command.mid).to.be.a('string');
+    expect(command.pld).to.deep.equal({
+      cmd: 'set-params',
+      data: {
+        vparams: { stability: 0.5, vid: 'voice-1' },
+        lang: 'en',
+        mode: 2,
+        bgurl: 'https://images.test/bg.png',
+        vurl: 'https://voices.test/v.mp3',
+      },
+    });
+    // Akool needs no browser REST call.
+    expect(requests).to.have.length(0);
+  });
+
+  it('leaves out empty options, and sends nothing when there is nothing to set', async () => {
+    expect(initialParams({ modeType: 1, language: '', voiceParams: 'bad' })).to.deep.equal({ mode: 1 });
+    const { provider, transport } = adapter({});
+    await provider.afterConnect!();
+    expect(transport.sent).to.have.length(0);
+  });
+
+  it('speaks as a chat message in the session mode, switching the mode first when it differs', async () => {
+    const { provider, transport } = adapter({ modeType: 2 });
+    await provider.afterConnect!();
+    await provider.speak('Tell me about Akool.', 'chat');
+    await provider.speak('Say exactly this.', 'repeat');
+    await provider.speak('And this.', 'repeat');
+    const sent = messages(transport);
+    expect(sent.map((m) => (m.type === 'command' ? `set-params ${JSON.stringify(m.pld)}` : `chat ${(m.pld as { text: string }).text}`))).to.deep.equal([
+      `set-params ${JSON.stringify({ cmd: 'set-params', data: { mode: 2 } })}`,
+      'chat Tell me about Akool.',
+      `set-params ${JSON.stringify({ cmd: 'set-params', data: { mode: 1 } })}`,
+      'chat Say exactly this.',
+      'chat And this.',
+    ]);
+    const chat = sent.find((m) => m.type === 'chat')!;
+    expect(chat).to.include({ v: 2, type: 'chat', idx: 0, fin: true });
+  });
+
+  it('sets the mode before the first speak when the session mode is unknown', async () => {
+    const { provider, transport } = adapter({});
+    await provider.speak('Hi', 'repeat');
+    expect(messages(transport).map((m) => m.type)).to.deep.equal(['command', 'chat']);
+    expect(messages(transport)[0].pld).to.deep.equal({ cmd: 'set-params', data: { mode: 1 } });
+  });
+
+  it('interrupts with an interrupt command and resolves ok', async () => {
+    const { provider, transport } = adapter();
+    expect(await provider.interrupt()).to.equal('ok');
+    const [command] = messages(transport);
+    expect(command).to.include({ v: 2, type: 'command' });
+    expect(command.pld).to.deep.equal({ cmd: 'interrupt' });
+  });
+
+  it('an interrupt goes ahead of queued text and drops it', async () => {
+    const { provider, transport } = adapter({ modeType: 1 });
+    const long = rejection(provider.speak('word '.repeat(1000), 'repeat'));
+    await waitFor(() => transport.sent.length >= 1, 2000, 'first chunk');
+    expect(await provider.interrupt()).to.equal('ok');
+    const error = await long;
+    expect(error.code).to.equal('aborted');
+    const sent = messages(transport);
+    expect(sent.at(-1)?.pld).to.deep.equal({ cmd: 'interrupt' });
+    expect(sent.filter((m) => m.type === 'chat').length).to.be.below(6);
+  });
+
+  it('a failed send rejects speak() with the transport error', async () => {
+    const { provider, transport } = adapter({ modeType: 1 });
+    transport.failSends = true;
+    const error = await rejection(provider.speak('Hi', 'repeat'));
+    expect(error.code).to.equal('transport-send-failed');
+  });
+
+  it('sends 5,000 characters (multibyte included) whole and in order, ≤ 960 bytes each, at ≤ 6 KB/s on Agora', async function () {
+    this.timeout(15000);
+    const { provider, transport } = adapter({ modeType: 1 });
+    const text = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? 'é' : i % 11 === 0 ? '😀' : i % 13 === 0 ? '語' : 'a')).join('');
+    const started = performance.now();
+    await provider.speak(text, 'repeat');
+    const elapsed = performance.now() - started;
+    const chats = messages(transport).filter((m) => m.type === 'chat');
+    expect(chats.map((m) => m.idx)).to.deep.equal(chats.map((_, i) => i));
+    expect(chats.at(-1)?.fin).to.equal(true);
+    expect(new Set(chats.map((m) => m.mid)).size).to.equal(1);
+    expect(chatText(chats)).to.equal(text);
+    for (const { payload } of transport.sent) expect(payload.byteLength).to.be.at.most(960);
+    // Pacing: each message waits for the previous one's bytes at 6000 B/s (timer slack allowed).
+    for (let i = 1; i < transport.sent.length; i++) {
+      const gap = transport.sent[i].at - transport.sent[i - 1].at;
+      expect(gap).to.be.at.least((transport.sent[i - 1].payload.byteLength * 1000) / 6000 - 5);
+    }
+    const bytes = transport.sent.slice(0, -1).reduce((sum, s) => sum + s.payload.byteLength, 0);
+    expect(elapsed).to.be.at.least((bytes * 1000) / 6000 - 20);
+  });
+
+  it('paces TRTC at 8 KB/s', async () => {
+    const trtc: TransportCredentials = { kind: 'trtc', sdkAppId: 1, roomId: 'r', userId: 'u', userSig: 's' };
+    const { provider, transport } = adapter({ modeType: 1 }, new FakeTransport('trtc', 1024), trtc);
+    await provider.speak('b'.repeat(3000), 'repeat');
+    for (let i = 1; i < transport.sent.length; i++) {
+      const gap = transport.sent[i].at - transport.sent[i - 1].at;
+      expect(gap).to.be.at.least((transport.sent[i - 1].payload.byteLength * 1000) / 8000 - 5);
+      // Not paced at Agora's slower rate either.
+      expect(gap).to.be.below((transport.sent[i - 1].payload.byteLength * 1000) / 6000);
+    }
+  });
+});
+
+describe('Akool adapter: messages from the avatar', () => {
+  it('maps chat from bot/user to transcripts, audio events to speaking, and ignores other versions', () => {
+    const { provider, recorder } = adapter();
+    const receive = (message: unknown) => provider.receive(encodeJson(message));
+    receive({ v: 2, type: 'event', mid: 'e', pld: { event: 'audio_start' } });
+    receive({ v: 2, type: 'chat', mid: 'r1', idx: 0, fin: false, pld: { text: 'Hello', from: 'bot' } });
+    receive({ v: 2, type: 'chat', mid: 'r1', idx: 1, fin: false, pld: { text: ' there', from: 'bot' } });
+    receive({ v: 1, type: 'chat', mid: 'old', pld: { text: 'ignored', from: 'bot' } });
+    receive({ v: 2, type: 'chat', mid: 'r1', idx: 2, fin: true, pld: { text: '', from: 'bot' } });
+    receive({ v: 2, type: 'event', mid: 'e', pld: { event: 'audio_end' } });
+    receive({ v: 2, type: 'chat', mid: 'u1', pld: { text: 'What time is it?', from: 'user' } });
+    provider.receive(new TextEncoder().encode('not json'));
+    expect(recorder.log).to.deep.equal([
+      { type: 'speakStart' },
+      { type: 'transcript', transcript: { role: 'avatar', text: 'Hello', final: false } },
+      { type: 'transcript', transcript: { role: 'avatar', text: 'Hello there', final: false } },
+      { type: 'transcript', transcript: { role: 'avatar', text: 'Hello there', final: true } },
+      { type: 'speakEnd' },
+      { type: 'transcript', transcript: { role: 'user', text: 'What time is it?', final: true } },
+    ]);
+  });
+
+  it('a successful ack is silent; an error ack is a non-fatal command-failed with the payload', () => {
+    const { provider, recorder } = adapter();
+    provider.receive(encodeJson({ v: 2, type: 'command', mid: 'c1', pld: { cmd: 'interrupt', code: 1000 } }));
+    expect(recorder.log).to.deep.equal([]);
+    provider.receive(encodeJson({ v: 2, type: 'command', mid: 'c2', pld: { cmd: 'set-params', code: 4001, msg: 'invalid voice' } }));
+    const [error] = recorder.errors();
+    expect(error.code).to.equal('command-failed');
+    expect(error.fatal).to.equal(false);
+    expect(error.message).to.contain('set-params').and.contain('invalid voice');
+    expect(error.vendorBody).to.deep.equal({ cmd: 'set-params', code: 4001, msg: 'invalid voice' });
+  });
+
+  it('after a rejected set-params the mode is set again on the next speak', async () => {
+    const { provider, transport } = adapter({ modeType: 1 });
+    provider.receive(encodeJson({ v: 2, type: 'command', mid: 'c', pld: { cmd: 'set-params', code: 5000, msg: 'busy' } }));
+    await provider.speak('Hi', 'repeat');
+    expect(messages(transport).map((m) => m.type)).to.deep.equal(['command', 'chat']);
+  });
+});
+
+describe('Akool through <streaming-avatar> with the fake vendor emulation', () => {
+  let fake: ReturnType<typeof setUpFakeVendor>;
+  beforeEach(() => {
+    fake = setUpFakeVendor(() => ({ status: 404, body: 'Akool needs no browser REST call' }));
+  });
+  afterEach(() => fake.restore());
+
+  const credentials: Record<'agora' | 'livekit' | 'trtc', (id: string) => TransportCredentials> = {
+    agora: (id) => ({ kind: 'agora', appId: 'fake-agora-app', channel: id, token: `fake-agora.${id}`, uid: 100000 }),
+    livekit: (id) => ({ kind: 'livekit', url: `ws://${location.host}/fake-vendor/akool/livekit`, token: `fake-livekit.${id}` }),
+    trtc: (id) => ({ kind: 'trtc', sdkAppId: 1400000001, roomId: id, userId: `user-${id}`, userSig: `fake-trtc.${id}` }),
+  };
+
+  for (const streamType of ['agora', 'livekit', 'trtc'] as const) {
+    it(`${streamType}: start → ready → speak → speak start/end and bot transcript → stop`, async () => {
+      const id = `ak-${streamType}`;
+      const { el, stops } = await avatarWith(
+        { provider: 'akool', sessionId: id, transport: credentials[streamType](id), options: { modeType: 1 } },
+        { streamType },
+      );
+      const log = recordEvents(el, ['avatar-ready', 'avatar-speak-start', 'avatar-speak-end', 'avatar-transcript', 'avatar-error']);
+      await el.start();
+      expect(log.of('avatar-ready')[0]).to.deep.equal({ provider: 'akool', sessionId: id, transport: streamType });
+      const spoken = nextEvent(el, 'avatar-speak-end');
+      await el.speak('Akool repeats this sentence.');
+      await spoken;
+      expect(log.types()).to.include('avatar-speak-start');
+      expect(log.of('avatar-transcript').filter((t) => t.final)).to.deep.equal([
+        { role: 'avatar', text: 'Akool repeats this sentence.', final: true },
+      ]);
+      expect(log.of('avatar-error')).to.deep.equal([]);
+      await el.stop();
+      expect(el.state).to.equal('ended');
+      expect(stops).to.deep.equal([{ provider: 'akool', sessionId: id }]);
+      expect(fake.requests).to.deep.equal([]);
+    });
+  }
+
+  it('chat mode switches the session mode and the avatar answers; a relayed stop ends the element', async () => {
+    const { el } = await avatarWith({ provider: 'akool', sessionId: 'ak-chat', transport: credentials.agora('ak-chat'), options: { modeType: 1 } });
+    await el.start();
+    const log = recordEvents(el, ['avatar-transcript', 'avatar-ended']);
+    const started = nextEvent(el, 'avatar-speak-start');
+    await el.speak('Is this the chat mode?', { mode: 'chat' });
+    await started;
+    // The emulated avatar answers in dialogue mode by quoting (a repeat would say the text itself).
+    await waitFor(() => log.of('avatar-transcript').some((t) => t.text.includes('"Is this the chat mode?"')), 5000, 'the reply');
+
+    const ended = nextEvent(el, 'avatar-ended');
+    expect(fake.relay.publish('ak-chat', { type: 'stop', reason: 'timeout' })).to.equal(1);
+    expect((await ended).detail.reason).to.equal('timeout');
+    expect(el.state).to.equal('ended');
+  });
+});

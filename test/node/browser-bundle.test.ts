@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import terser from '@rollup/plugin-terser';
+import { rollup, type OutputChunk, type Plugin, type RollupOptions } from 'rollup';
+import ts from 'typescript';
+import { DEFAULT_FAKE_KEYS } from '../../demo/fake-vendor/index.js';
+
+/**
+ * The browser bundle must never carry server code or a key. This builds the CDN bundle (the same config as
+ * `npm run build`, in memory; SDK packages left external so it stays fast, comments dropped so only code
+ * counts) and looks for server modules and server-only strings.
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+process.chdir(root);
+
+const SERVER_MARKERS = [
+  'createSessionHandler',
+  'STUDIO-API-KEY',
+  'streaming.create_token',
+  'streaming/create_token',
+  '/api/v2/sessions/token',
+  'liveAvatar/session/create',
+  'liveAvatar/session/close',
+  'x-api-key',
+];
+const KEY_STRINGS = [DEFAULT_FAKE_KEYS.heygen, DEFAULT_FAKE_KEYS.konpro, DEFAULT_FAKE_KEYS.deepbrain.userKey, DEFAULT_FAKE_KEYS.akool];
+
+const isBare = (id: string) => !/^[./\0]/.test(id) && !/^[A-Za-z]:[\\/]/.test(id) && !id.startsWith('src/');
+const stripComments = () => terser({ compress: false, mangle: false, format: { comments: false } });
+
+async function build(options: RollupOptions): Promise<{ code: string; modules: string[] }> {
+  const bundle = await rollup({ ...options, external: (id, importer) => importer !== undefined && isBare(id), onwarn: () => undefined });
+  try {
+    const { output } = await bundle.generate({ format: 'es', sourcemap: true });
+    const chunks = output.filter((item): item is OutputChunk => item.type === 'chunk');
+    return { code: chunks.map((chunk) => chunk.code).join('\n'), modules: chunks.flatMap((chunk) => Object.keys(chunk.modules)) };
+  } finally {
+    await bundle.close();
+  }
+}
+
+/** Type-stripping only (no type check), for the control build: fast. */
+const stripTypes = (): Plugin => ({
+  name: 'strip-types',
+  resolveId(source, importer) {
+    if (!importer || !source.startsWith('.')) return null;
+    const candidate = resolve(dirname(importer), source.replace(/\.js$/, '.ts'));
+    return existsSync(candidate) ? candidate : null;
+  },
+  transform(code, id) {
+    if (!id.endsWith('.ts')) return null;
+    const { outputText } = ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true } });
+    return { code: outputText, map: null };
+  },
+});
+
+const found = (code: string, needles: string[]) => needles.filter((needle) => code.includes(needle));
+
+describe('browser bundle', { timeout: 120_000 }, () => {
+  it('contains no server module, server-only string or configured key', async () => {
+    const configPath: string = '../../rollup.config.mjs';
+    const configs = (await import(configPath)).default as RollupOptions[];
+    const cdn = configs.find((config) => !Array.isArray(config.output) && config.output?.dir === 'cdn');
+    assert.ok(cdn, 'the CDN build is in rollup.config.mjs');
+    const plugins = (cdn.plugins as Plugin[]).filter((plugin) => plugin && !['clean', 'terser'].includes(plugin.name));
+    const { code, modules } = await build({ input: cdn.input, plugins: [...plugins, stripComments()] });
+    assert.ok(modules.some((id) => id.endsWith('src/define.ts')), 'the bundle was built from the element');
+    assert.deepEqual(modules.filter((id) => id.includes('/src/server/') || id.includes('/fake-vendor/')), []);
+    assert.deepEqual(found(code, SERVER_MARKERS), []);
+    assert.deepEqual(found(code, KEY_STRINGS), []);
+  });
+
+  it('would notice server code (control: the same check on the server entry)', async () => {
+    const { code, modules } = await build({
+      input: resolve(root, 'src/server/index.ts'),
+      plugins: [stripTypes(), stripComments()],
+    });
+    assert.ok(modules.some((id) => id.includes('/src/server/')));
+    assert.deepEqual(found(code, SERVER_MARKERS.slice(0, 4)), SERVER_MARKERS.slice(0, 4));
+  });
+});

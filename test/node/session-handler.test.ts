@@ -1,0 +1,340 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AvatarError, createSessionHandler } from '../../src/server/index.js';
+import type { SessionHandlerOptions } from '../../src/server/index.js';
+import { assertNoSecrets, KEYS, post, read, useEnv, withEnv } from './support/fake-env.js';
+
+/** The handler's own rules, whatever the vendor: routing, bodies, origins, hooks, limits, failures. */
+describe('session handler', () => {
+  const env = useEnv();
+
+  /** A handler on the same fake vendor with other options. */
+  const handlerWith = (options: Partial<SessionHandlerOptions>) =>
+    createSessionHandler({ providers: env.providers, logger: { warn: (message) => env.logs.push(message) }, ...options });
+
+  describe('configuration', () => {
+    it('answers 400 provider-not-configured for a vendor without secrets', async () => {
+      const handler = createSessionHandler({ providers: { heygen: env.providers.heygen } });
+      const answer = await post(handler, { provider: 'akool', avatarId: 'a' });
+      assert.equal(answer.status, 400);
+      assert.equal(answer.json.error.code, 'provider-not-configured');
+      assert.match(answer.json.error.message, /"akool" is not configured/);
+    });
+
+    it('answers 400 provider-not-configured when a secret is empty', async () => {
+      const handler = createSessionHandler({ providers: { deepbrain: { appId: 'app', userKey: '' } } });
+      const answer = await post(handler, { provider: 'deepbrain', avatarId: 'a' });
+      assert.equal(answer.status, 400);
+      assert.equal(answer.json.error.code, 'provider-not-configured');
+      assert.match(answer.json.error.message, /providers\.deepbrain\.userKey is not set/);
+      const stop = await post(handler, { provider: 'deepbrain', sessionId: 's' }, { path: '/api/avatar/stop' });
+      assert.equal(stop.json.error.code, 'provider-not-configured');
+    });
+  });
+
+  describe('bodies', () => {
+    const bad: [string, string | object, Record<string, string>, number, RegExp][] = [
+      ['not JSON', '{provider: heygen', { 'content-type': 'application/json' }, 400, /not valid JSON/],
+      ['empty', '', { 'content-type': 'application/json' }, 400, /empty/],
+      ['an array', '[1,2]', { 'content-type': 'application/json' }, 400, /must be a JSON object/],
+      ['a string', '"heygen"', { 'content-type': 'application/json' }, 400, /must be a JSON object/],
+      ['without provider', { avatarId: 'a' }, { 'content-type': 'application/json' }, 400, /"provider" is required/],
+      ['an unknown provider', { provider: 'acme' }, { 'content-type': 'application/json' }, 400, /"provider" must be one of heygen, konpro, deepbrain, akool/],
+      ['the in-page provider', { provider: 'local' }, { 'content-type': 'application/json' }, 400, /"provider" must be one of/],
+      ['a provider of the wrong type', { provider: 7 }, { 'content-type': 'application/json' }, 400, /"provider" is required/],
+      ['a form', 'provider=heygen', { 'content-type': 'application/x-www-form-urlencoded' }, 415, /must be JSON/],
+    ];
+    for (const [what, body, headers, status, message] of bad) {
+      it(`refuses a body that is ${what}`, async () => {
+        const answer = await post(env.handler, body, { headers });
+        assert.equal(answer.status, status, answer.text);
+        assert.equal(answer.json.error.code, 'bad-request');
+        assert.match(answer.json.error.message, message);
+        assert.equal(env.fake.vendor.requests.length, 0);
+      });
+    }
+
+    it('refuses a body over the size cap, by header or by counting', async () => {
+      const big = JSON.stringify({ provider: 'heygen', knowledgeBase: 'x'.repeat(20_000) });
+      const declared = await post(env.handler, big);
+      assert.equal(declared.status, 413);
+      assert.equal(declared.json.error.code, 'bad-request');
+      // A streamed body has no Content-Length: the cap still holds.
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < 5; i++) controller.enqueue(new TextEncoder().encode(big.slice(i * 5000, (i + 1) * 5000)));
+          controller.close();
+        },
+      });
+      const request = new Request('https://site.example/api/avatar', { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+      assert.equal(request.headers.get('content-length'), null);
+      const counted = await read(await env.handler(request));
+      assert.equal(counted.status, 413);
+      const small = await read(await handlerWith({ maxBodyBytes: 64 })(new Request('https://site.example/api/avatar', { method: 'POST', body: JSON.stringify({ provider: 'heygen', avatarId: 'a'.repeat(80) }) })));
+      assert.equal(small.status, 413);
+    });
+
+    it('answers 405 to anything but POST', async () => {
+      const answer = await read(await env.handler(new Request('https://site.example/api/avatar')));
+      assert.equal(answer.status, 405);
+      assert.equal(answer.headers.get('allow'), 'POST');
+      assert.equal(answer.json.error.code, 'bad-request');
+    });
+
+    it('accepts the stop body as text/plain or without a type (sendBeacon and friends)', async () => {
+      for (const headers of [{ 'content-type': 'text/plain;charset=UTF-8' }, {} as Record<string, string>]) {
+        const { json } = await post(env.handler, { provider: 'akool', avatarId: 'a' });
+        const answer = await post(env.handler, JSON.stringify({ provider: 'akool', sessionId: json.sessionId }), { path: '/api/avatar/stop', headers });
+        assert.equal(answer.status, 200, answer.text);
+        assert.equal(env.fake.vendor.session(json.sessionId)!.state, 'closed');
+      }
+    });
+
+    it('refuses a stop body without a session id', async () => {
+      const answer = await post(env.handler, { provider: 'akool' }, { path: '/api/avatar/stop' });
+      assert.equal(answer.status, 400);
+      assert.match(answer.json.error.message, /"sessionId" is required/);
+      const typed = await post(env.handler, { provider: 'akool', sessionId: 12 }, { path: '/api/avatar/stop' });
+      assert.match(typed.json.error.message, /"sessionId" must be a non-empty string/);
+    });
+
+    it('routes by the path suffix, with or without a trailing slash', async () => {
+      const { json } = await post(env.handler, { provider: 'akool', avatarId: 'a' });
+      const answer = await post(env.handler, { provider: 'akool', sessionId: json.sessionId }, { path: '/some/mount/stop/' });
+      assert.equal(answer.status, 200, answer.text);
+      assert.equal(answer.json.stopped, true);
+    });
+  });
+
+  describe('origins', () => {
+    const allowed = 'https://shop.example';
+    const call = (handler: ReturnType<typeof createSessionHandler>, origin: string | undefined, method = 'POST') =>
+      handler(
+        new Request('https://api.example/api/avatar', {
+          method,
+          headers: { 'content-type': 'application/json', ...(origin ? { origin } : {}) },
+          body: method === 'POST' ? JSON.stringify({ provider: 'akool', avatarId: 'a' }) : undefined,
+        }),
+      ).then(read);
+
+    it('refuses other origins, and requests without one, with 403 origin-not-allowed', async () => {
+      const handler = handlerWith({ allowedOrigins: [allowed] });
+      for (const origin of ['https://evil.example', undefined]) {
+        const answer = await call(handler, origin);
+        assert.equal(answer.status, 403);
+        assert.equal(answer.json.error.code, 'origin-not-allowed');
+      }
+      assert.equal(env.fake.vendor.requests.length, 0);
+    });
+
+    it('serves allowed origins with CORS headers and answers their preflight', async () => {
+      const handler = handlerWith({ allowedOrigins: [allowed] });
+      const answer = await call(handler, allowed);
+      assert.equal(answer.status, 200, answer.text);
+      assert.equal(answer.headers.get('access-control-allow-origin'), allowed);
+      const preflight = await call(handler, allowed, 'OPTIONS');
+      assert.equal(preflight.status, 204);
+      assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
+      assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /content-type/);
+    });
+
+    it('takes a predicate', async () => {
+      const seen: (string | null)[] = [];
+      const handler = handlerWith({ allowedOrigins: (origin) => (seen.push(origin), origin?.endsWith('.shop.example') ?? false) });
+      assert.equal((await call(handler, 'https://eu.shop.example')).status, 200);
+      assert.equal((await call(handler, 'https://shop.example.evil')).status, 403);
+      assert.deepEqual(seen, ['https://eu.shop.example', 'https://shop.example.evil']);
+    });
+  });
+
+  describe('rate limit hook', () => {
+    it('refuses with 429 rate-limited, with Retry-After when given, before reading the body', async () => {
+      const routes: string[] = [];
+      let verdict: false | { retryAfter: number } | undefined = false;
+      const handler = handlerWith({ rateLimit: (_request, { route }) => (routes.push(route), verdict) });
+      const refused = await post(handler, 'not even JSON');
+      assert.equal(refused.status, 429);
+      assert.equal(refused.json.error.code, 'rate-limited');
+      assert.equal(refused.headers.get('retry-after'), null);
+      verdict = { retryAfter: 30 };
+      const later = await post(handler, { provider: 'akool', sessionId: 's' }, { path: '/api/avatar/stop' });
+      assert.equal(later.status, 429);
+      assert.equal(later.headers.get('retry-after'), '30');
+      verdict = undefined;
+      assert.equal((await post(handler, { provider: 'akool', avatarId: 'a' })).status, 200);
+      assert.deepEqual(routes, ['create', 'stop', 'create']);
+      assert.equal(env.fake.vendor.requests.length, 1);
+    });
+  });
+
+  describe('hooks', () => {
+    it('beforeCreate can refuse with false (403), its own Response, or a thrown AvatarError', async () => {
+      const refusals: [SessionHandlerOptions['beforeCreate'], number, string | undefined][] = [
+        [() => false, 403, 'token-forbidden'],
+        [() => new Response('log in first', { status: 401 }), 401, undefined],
+        [
+          () => {
+            throw new AvatarError('token-unauthorized', 'Sign in to talk to the avatar.', { status: 401 });
+          },
+          401,
+          'token-unauthorized',
+        ],
+      ];
+      for (const [beforeCreate, status, code] of refusals) {
+        const answer = await post(handlerWith({ beforeCreate }), { provider: 'akool', avatarId: 'a' });
+        assert.equal(answer.status, status);
+        if (code) assert.equal(answer.json.error.code, code);
+        else assert.equal(answer.text, 'log in first');
+      }
+      assert.equal(env.fake.vendor.requests.length, 0);
+    });
+
+    it('beforeCreate sees the request and body (minus page-sent vendorFields) and may rewrite them', async () => {
+      let seen: unknown;
+      const handler = handlerWith({
+        beforeCreate: (request, body) => {
+          seen = { cookie: request.headers.get('cookie'), body };
+          return { ...body, provider: 'akool', avatarId: 'server-chosen', vendorFields: { scene_mode: 'fast_dialogue' } };
+        },
+      });
+      const answer = await post(handler, { provider: 'heygen', avatarId: 'page-chosen', vendorFields: { evil: 1 } }, { headers: { 'content-type': 'application/json', cookie: 'sid=1' } });
+      assert.equal(answer.status, 200, answer.text);
+      assert.deepEqual(seen, { cookie: 'sid=1', body: { provider: 'heygen', avatarId: 'page-chosen' } });
+      assert.equal(answer.json.provider, 'akool');
+      const body = env.fake.vendor.requests[0]!.body as Record<string, unknown>;
+      assert.equal(body.avatar_id, 'server-chosen');
+      assert.equal(body.scene_mode, 'fast_dialogue');
+      assert.equal(body.evil, undefined);
+    });
+
+    it('still validates what beforeCreate returns', async () => {
+      const answer = await post(handlerWith({ beforeCreate: (_request, body) => ({ ...body, duration: 99_999 }) }), { provider: 'akool', avatarId: 'a' });
+      assert.equal(answer.status, 400);
+      assert.match(answer.json.error.message, /"duration"/);
+    });
+
+    it('afterCreate receives the answer; beforeStop can refuse a stop', async () => {
+      const created: string[] = [];
+      const handler = handlerWith({
+        afterCreate: (_request, session) => void created.push(session.sessionId),
+        beforeStop: (_request, body) => (created.includes(body.sessionId) ? undefined : false),
+      });
+      const { json } = await post(handler, { provider: 'akool', avatarId: 'a' });
+      assert.deepEqual(created, [json.sessionId]);
+      const foreign = await post(handler, { provider: 'akool', sessionId: 'someone-elses' }, { path: '/api/avatar/stop' });
+      assert.equal(foreign.status, 403);
+      assert.equal(foreign.json.error.code, 'token-forbidden');
+      const own = await post(handler, { provider: 'akool', sessionId: json.sessionId }, { path: '/api/avatar/stop' });
+      assert.equal(own.status, 200);
+    });
+
+    it('stops the new session again when afterCreate fails', async () => {
+      const handler = handlerWith({
+        afterCreate: () => {
+          throw new Error('could not record the session');
+        },
+      });
+      const answer = await post(handler, { provider: 'akool', avatarId: 'a' });
+      assert.equal(answer.status, 500);
+      const [create, close] = env.fake.vendor.requests;
+      assert.equal(close!.path, '/api/open/v4/liveAvatar/session/close');
+      const session = env.fake.vendor.sessions('akool').at(-1)!;
+      assert.deepEqual([create!.path, close!.body], ['/api/open/v4/liveAvatar/session/create', { id: session.id }]);
+      assert.equal(session.state, 'closed');
+    });
+
+    it('answers 500 without detail when a hook fails, and logs the reason without secrets', async () => {
+      const handler = handlerWith({
+        beforeCreate: () => {
+          throw new Error(`database down (config had ${KEYS.akool})`);
+        },
+      });
+      const answer = await post(handler, { provider: 'akool', avatarId: 'a' });
+      assert.equal(answer.status, 500);
+      assert.deepEqual(answer.json.error, { code: 'token-http-error', message: 'The avatar session server failed.' });
+      assert.equal(env.logs.length, 1);
+      assert.match(env.logs[0]!, /database down/);
+      assertNoSecrets([answer.text, ...env.logs]);
+    });
+  });
+
+  describe('vendor failures', () => {
+    it('answers 504 vendor-unavailable when the vendor is too slow', async () => {
+      await withEnv({ fake: { latencyMs: 400 }, handler: { timeoutMs: 50 } }, async (slow) => {
+      const started = Date.now();
+      const answer = await post(slow.handler, { provider: 'akool', avatarId: 'a' });
+      assert.ok(Date.now() - started < 350, 'the handler did not wait for the vendor');
+      assert.equal(answer.status, 504);
+      assert.equal(answer.json.error.code, 'vendor-unavailable');
+      assert.match(answer.json.error.message, /did not answer within 50 ms/);
+      });
+    });
+
+    it('answers 502 vendor-unavailable when the vendor cannot be reached', async () => {
+      const handler = createSessionHandler({ providers: { akool: { apiKey: KEYS.akool, baseUrl: 'http://127.0.0.1:9' } }, logger: false });
+      const answer = await post(handler, { provider: 'akool', avatarId: 'a' });
+      assert.equal(answer.status, 502);
+      assert.equal(answer.json.error.code, 'vendor-unavailable');
+      assert.match(answer.json.error.message, /could not be reached/);
+    });
+
+    it('maps a vendor 5xx page (not JSON) to vendor-unavailable with its text', async () => {
+      env.fake.vendor.failNext({ vendor: 'heygen', path: '/v1/streaming.create_token', status: 503, body: 'Service Unavailable' });
+      const answer = await post(env.handler, { provider: 'heygen' });
+      assert.equal(answer.status, 502);
+      assert.equal(answer.json.error.code, 'vendor-unavailable');
+      assert.equal(answer.json.error.vendorStatus, 503);
+      assert.equal(answer.json.error.vendorBody, 'Service Unavailable');
+    });
+
+    it('maps a vendor 429 to 429 vendor-rate-limited', async () => {
+      env.fake.vendor.failNext({ vendor: 'konpro', path: '/v1/streaming/new', status: 429, body: { code: 429, message: 'Concurrent session limit reached' } });
+      const answer = await post(env.handler, { provider: 'konpro' });
+      assert.equal(answer.status, 429);
+      assert.equal(answer.json.error.code, 'vendor-rate-limited');
+      assert.match(answer.json.error.message, /Concurrent session limit reached/);
+    });
+
+    it('scrubs keys and tokens a vendor echoes back', async () => {
+      env.fake.vendor.failNext({
+        vendor: 'heygen',
+        path: '/v1/streaming.create_token',
+        status: 400,
+        body: { code: 400, message: `bad key ${KEYS.heygen}`, data: { api_key: 'another-secret-value', nested: { token: 'abc123xyz', note: `eyJhbGciOiJI.eyJzdWIiOiIxMjM0.c2lnbmF0dXJl` } } },
+      });
+      const answer = await post(env.handler, { provider: 'heygen' });
+      assert.equal(answer.status, 502);
+      assert.deepEqual(answer.json.error.vendorBody, {
+        code: 400,
+        message: 'bad key [redacted]',
+        data: { api_key: '[redacted]', nested: { token: '[redacted]', note: '[redacted]' } },
+      });
+      assertNoSecrets([answer.text, ...env.logs], ['another-secret-value', 'abc123xyz', 'eyJhbGciOiJI']);
+    });
+
+    it('uses the injected fetch for every vendor call', async () => {
+      const urls: string[] = [];
+      const handler = handlerWith({ fetch: (input, init) => (urls.push(String(input)), fetch(input, init)) });
+      await post(handler, { provider: 'deepbrain', avatarId: 'a' });
+      assert.deepEqual(urls, [`${env.baseUrl('deepbrain')}/api/v2/sessions/token`, `${env.baseUrl('deepbrain')}/api/v2/sessions/start`]);
+    });
+  });
+
+  it('never answers or logs a key or a session token on any failure path', async () => {
+    const texts: string[] = [];
+    const tokens: string[] = [];
+    for (const provider of ['heygen', 'konpro', 'deepbrain', 'akool'] as const) {
+      const ok = await post(env.handler, { provider, avatarId: 'a' });
+      assert.equal(ok.status, 200, ok.text);
+      if (ok.json.sessionToken) tokens.push(ok.json.sessionToken);
+      texts.push(ok.text);
+      const stop = await post(env.handler, { provider, sessionId: ok.json.sessionId }, { path: '/api/avatar/stop' });
+      const again = await post(env.handler, { provider, sessionId: ok.json.sessionId }, { path: '/api/avatar/stop' });
+      texts.push(stop.text);
+      if (again.status !== 200) texts.push(again.text);
+    }
+    assertNoSecrets([...texts, ...env.logs]);
+    // Session tokens appear only in their own create answer, never in an error or a log line.
+    assertNoSecrets([...texts.filter((text) => text.includes('"error"')), ...env.logs], tokens);
+  });
+});
