@@ -22,6 +22,36 @@ const npmEntries = {
   'server/index': 'src/server/index.ts',
 };
 
+/**
+ * Terser for everything except chunks that hold only an SDK its vendor already ships minified (Agora, TRTC):
+ * re-minifying them saves nothing and takes most of the build time. LiveKit ships unminified, so it is.
+ */
+const PREMINIFIED = /[\\/]node_modules[\\/](agora-rtc-sdk-ng|trtc-sdk-v5|webrtc-adapter|sdp)[\\/]/;
+const minifyOwnCode = () => {
+  const plugin = terser({ format: { comments: false } });
+  return {
+    ...plugin,
+    // Still named `terser`: checks that rebuild the bundle unminified look for that name.
+    name: 'terser',
+    renderChunk(code, chunk, options, meta) {
+      const ids = chunk.moduleIds.filter((id) => !id.startsWith('\0'));
+      if (ids.length > 0 && ids.every((id) => PREMINIFIED.test(id))) return null;
+      return plugin.renderChunk.call(this, code, chunk, options, meta);
+    },
+  };
+};
+
+/** The SDKs are not tree-shakeable anyway; taking them whole skips rollup's costly analysis of them. */
+const SDK = /[\\/]node_modules[\\/](livekit-client|agora-rtc-sdk-ng|trtc-sdk-v5)[\\/]/;
+const wholeSdks = {
+  name: 'whole-sdks',
+  async resolveId(source, importer, options) {
+    if (!importer || source.startsWith('\0')) return null;
+    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+    return resolved && SDK.test(resolved.id) ? { ...resolved, moduleSideEffects: 'no-treeshake' } : null;
+  },
+};
+
 const isBare = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[A-Za-z]:[\\/]/.test(id);
 
 const npm = {
@@ -78,9 +108,10 @@ const cdn = {
       sourceMap: true,
       noEmitOnError: true,
     }),
+    wholeSdks,
     nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
     commonjs(),
-    terser({ format: { comments: false } }),
+    minifyOwnCode(),
   ],
 };
 

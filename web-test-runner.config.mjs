@@ -1,4 +1,6 @@
+import rollupCommonjs from '@rollup/plugin-commonjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { fromRollup } from '@web/dev-server-rollup';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync } from 'node:fs';
 
@@ -31,6 +33,11 @@ const chromium = (extraArgs = []) =>
 
 const autoplayBlocked = 'test/browser/autoplay-blocked/**/*.test.ts';
 
+// The real agora-rtc-sdk-ng (UMD) and `sdp` (used by trtc-sdk-v5's webrtc-adapter) are CommonJS, which the
+// dev server does not convert on its own; only they go through the converter. strictRequires off: the
+// wrapped form (the default since v25) needs proxy modules the dev server cannot serve.
+const commonjs = fromRollup(rollupCommonjs);
+
 // `wtr --files <file>` runs just that file, in the browser its folder needs, instead of every group.
 const filesIndex = process.argv.indexOf('--files');
 const singleFile = filesIndex > 0 ? process.argv[filesIndex + 1] : undefined;
@@ -58,6 +65,9 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 8 * 60 * 1000,
   browserStartTimeout: 60000,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    commonjs({ strictRequires: false, include: ['**/node_modules/agora-rtc-sdk-ng/**', '**/node_modules/sdp/**'] }),
+  ],
   ...groupsOrSingle,
 };

@@ -26,10 +26,12 @@ export function assertMicrophoneAvailable(): void {
   }
 }
 
-/** Maps getUserMedia failures (and SDK errors that wrap them) onto the element's microphone codes. */
-export function microphoneError(error: unknown): AvatarError {
+/**
+ * Maps getUserMedia failures (and SDK errors that wrap them) onto the element's microphone codes. SDKs that
+ * replace the DOMException with their own error pass the DOMException name it stands for as `name`.
+ */
+export function microphoneError(error: unknown, name: unknown = (error as { name?: unknown } | null)?.name): AvatarError {
   if (error instanceof AvatarError) return error;
-  const name = (error as { name?: unknown } | null)?.name;
   const message = error instanceof Error ? error.message : String(error);
   if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError') {
     return new AvatarError('mic-denied', 'Microphone permission was denied.', { fatal: false, cause: error });

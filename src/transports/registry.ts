@@ -7,11 +7,11 @@ export type TransportLoader = () => Promise<TransportModule>;
  * Each transport is its own module, imported only when a session names it, so a page whose session is
  * LiveKit never downloads Agora or TRTC code. Literal `import()` paths let bundlers split one chunk each.
  */
-const builtIn: Record<TransportKind, TransportLoader | undefined> = {
+const builtIn: Record<TransportKind, TransportLoader> = {
   local: () => import('./local/local-transport.js'),
-  livekit: undefined,
-  agora: undefined,
-  trtc: undefined,
+  livekit: () => import('./livekit.js'),
+  agora: () => import('./agora.js'),
+  trtc: () => import('./trtc.js'),
 };
 
 const overrides = new Map<string, TransportLoader>();
@@ -41,7 +41,7 @@ export function builtInTransportLoader(kind: string): TransportLoader | undefine
 
 /** Imports the transport module for `kind` (once per loader; a failed import is retried next time). */
 export function loadTransport(kind: string): Promise<TransportModule> {
-  const loader = overrides.get(kind) ?? builtIn[kind as TransportKind];
+  const loader = overrides.get(kind) ?? builtInTransportLoader(kind);
   if (!loader) {
     return Promise.reject(new AvatarError('transport-load-failed', `No transport is available for "${kind}".`));
   }

@@ -4,7 +4,7 @@ import { fakeSession, installFakeVendorTransports } from '../../../demo/emulatio
 import { parseRelayMessage, stopReason } from '../../../demo/emulation/relay.js';
 import { AvatarError } from '../../../src/errors/avatar-error.js';
 import { LocalTransport } from '../../../src/transports/local/local-transport.js';
-import { loadTransport } from '../../../src/transports/registry.js';
+import { builtInTransportLoader, loadTransport } from '../../../src/transports/registry.js';
 import type { Transport, TransportOptions } from '../../../src/transports/transport.js';
 import { nextEvent } from '../../helpers/events.js';
 import { avatarWith } from '../../helpers/fake-vendor.js';
@@ -98,7 +98,11 @@ describe('installFakeVendorTransports()', () => {
   });
 
   it('without a real transport, a real session fails with transport-load-failed through the element', async () => {
-    const uninstall = installFakeVendorTransports({ openRelay: createMemoryRelay().open, realLoaders: {} });
+    // As when the SDK plugin cannot be loaded (the real Agora plugin is never reached).
+    const missing = async (): Promise<never> => {
+      throw new Error('not installed');
+    };
+    const uninstall = installFakeVendorTransports({ openRelay: createMemoryRelay().open, realLoaders: { agora: missing } });
     try {
       const { el } = await avatarWith(
         { provider: 'akool', sessionId: 'real', transport: { kind: 'agora', appId: 'real-app', channel: 'c', token: 't', uid: 1 } },
@@ -121,10 +125,11 @@ describe('installFakeVendorTransports()', () => {
   it('uninstalling restores the previous transports and protocols', async () => {
     const uninstall = installFakeVendorTransports({ openRelay: createMemoryRelay().open });
     uninstall();
-    const error = await loadTransport('agora').then(
-      () => undefined,
-      (e: unknown) => e as AvatarError,
-    );
-    expect(error?.code).to.equal('transport-load-failed');
+    // The built-in Agora plugin again: fake credentials are no longer routed to the local transport.
+    const module = await loadTransport('agora');
+    expect(module).to.equal(await builtInTransportLoader('agora')!());
+    const transport = module.createTransport(options({ kind: 'agora', appId: 'fake-agora-app', channel: 'c', token: null, uid: 1 }));
+    expect(transport).not.to.be.instanceOf(LocalTransport);
+    expect(transport.kind).to.equal('agora');
   });
 });

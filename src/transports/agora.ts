@@ -1,0 +1,282 @@
+import type {
+  AgoraRTCErrorCode,
+  ClientConfig,
+  ConnectionDisconnectedReason,
+  ConnectionState,
+  IAgoraRTC,
+  IAgoraRTCClient,
+  IAgoraRTCRemoteUser,
+  IMicrophoneAudioTrack,
+  IRemoteTrack,
+  MicrophoneAudioTrackInitConfig,
+  UID,
+} from 'agora-rtc-sdk-ng';
+import { AvatarError } from '../errors/avatar-error.js';
+import type { EndedReason } from '../session/session-types.js';
+import { assertMicrophoneAvailable, microphoneError } from './microphone.js';
+import { checkMessageSize, type EventOverloads, listenAll, SdkTransport } from './sdk-helpers.js';
+import type { AgoraCredentials, MicrophoneOptions, Transport, TransportOptions } from './transport.js';
+
+/*
+ * The part of agora-rtc-sdk-ng this plugin uses, written with the SDK's own types. The default loader is
+ * typed `() => Promise<AgoraSdk<IMicrophoneAudioTrack>>`, so `tsc` proves the real module satisfies it; the
+ * test fake is declared `satisfies AgoraSdk<…>`. `T` is the microphone track type: the plugin only hands the
+ * SDK back the track it created, so a fake can use its own track class.
+ */
+
+type AgoraUser = Pick<IAgoraRTCRemoteUser, 'uid'>;
+type AgoraRemoteTrack = Pick<IRemoteTrack, 'getMediaStreamTrack'>;
+type MediaType = 'audio' | 'video' | 'datachannel';
+
+/** The client events the plugin listens to, with the SDK's argument types. */
+export interface AgoraClientEvents {
+  'user-published': (user: AgoraUser, mediaType: MediaType) => void;
+  'user-unpublished': (user: AgoraUser, mediaType: MediaType) => void;
+  'user-left': (user: AgoraUser, reason: string) => void;
+  'stream-message': (uid: UID, payload: Uint8Array) => void;
+  'connection-state-change': (current: ConnectionState, previous: ConnectionState, reason?: ConnectionDisconnectedReason) => void;
+  'token-privilege-will-expire': () => void;
+  'token-privilege-did-expire': () => void;
+}
+
+/**
+ * `sendStreamMessage` exists at runtime in every build of the SDK, but only its `./esm` typings declare it
+ * (on the class behind `createClient`); the default typings we import omit it. This is its one declaration.
+ */
+export interface AgoraStreamMessages {
+  sendStreamMessage(message: Uint8Array, needRetry?: boolean): Promise<void>;
+}
+
+export interface AgoraClient<T> extends AgoraStreamMessages {
+  on: EventOverloads<AgoraClientEvents>;
+  off: EventOverloads<AgoraClientEvents>;
+  join: IAgoraRTCClient['join'];
+  leave: IAgoraRTCClient['leave'];
+  subscribe(uid: UID, mediaType: 'video'): Promise<AgoraRemoteTrack>;
+  subscribe(uid: UID, mediaType: 'audio'): Promise<AgoraRemoteTrack>;
+  publish(track: T): Promise<void>;
+  unpublish(track: T): Promise<void>;
+}
+
+export type AgoraMicrophoneTrack = Pick<IMicrophoneAudioTrack, 'setMuted' | 'close' | 'getMediaStreamTrack'>;
+
+export interface AgoraSdk<T extends AgoraMicrophoneTrack> {
+  createClient(config: ClientConfig): AgoraClient<T>;
+  createMicrophoneAudioTrack(config?: MicrophoneAudioTrackInitConfig): Promise<T>;
+  /** Page-wide: every element's listener gets it, unlike the single `onAutoplayFailed` property. */
+  on(event: 'autoplay-failed', listener: () => void): unknown;
+  off(event: 'autoplay-failed', listener: () => void): unknown;
+  disableLogUpload: IAgoraRTC['disableLogUpload'];
+  setLogLevel: IAgoraRTC['setLogLevel'];
+  resumeAudioContext: IAgoraRTC['resumeAudioContext'];
+}
+
+type AgoraWithStreamMessages = IAgoraRTC & {
+  createClient(config: ClientConfig): IAgoraRTCClient & AgoraStreamMessages;
+};
+
+export const loadAgoraSdk = async (): Promise<AgoraSdk<IMicrophoneAudioTrack>> =>
+  (await import('agora-rtc-sdk-ng')).default as AgoraWithStreamMessages;
+
+type ErrorCode = `${AgoraRTCErrorCode}`;
+
+/** The SDK's microphone error codes, as the DOMException names `microphoneError()` understands. */
+const MIC_ERROR_NAMES: Partial<Record<ErrorCode, string>> = {
+  PERMISSION_DENIED: 'NotAllowedError',
+  DEVICE_NOT_FOUND: 'NotFoundError',
+};
+const TOKEN_EXPIRED: ErrorCode = 'TOKEN_EXPIRE';
+const GATEWAY_REFUSED: ErrorCode = 'CAN_NOT_GET_GATEWAY_SERVER';
+const STREAM_MESSAGE_TOO_LARGE: ErrorCode = 'INVALID_PARAMS';
+
+/** `sendStreamMessage` refuses payloads above 1 KiB. */
+const MAX_MESSAGE_BYTES = 1024;
+/** 0 debug … 3 error, 4 none: errors stay visible, the SDK's chatter does not. */
+const LOG_LEVEL_ERROR = 3;
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraSdk<T>, UID> {
+  readonly kind = 'agora';
+  readonly maxMessageBytes = MAX_MESSAGE_BYTES;
+
+  private client?: AgoraClient<T>;
+  private mic?: T;
+
+  constructor(
+    options: TransportOptions,
+    private readonly credentials: AgoraCredentials,
+    load: () => Promise<AgoraSdk<T>>,
+  ) {
+    super(options, { load, packageName: 'agora-rtc-sdk-ng', room: 'The Agora channel', secret: credentials.token, avatar: credentials.avatarUid });
+  }
+
+  protected join(sdk: AgoraSdk<T>): Promise<UID> {
+    const { appId, channel, token, uid } = this.credentials;
+    sdk.disableLogUpload();
+    sdk.setLogLevel(LOG_LEVEL_ERROR);
+    const client = (this.client = sdk.createClient({ mode: 'rtc', codec: this.options.videoEncoding === 'H264' ? 'h264' : 'vp8' }));
+    this.listen(sdk, client);
+    // Offline, join() never settles (the SDK keeps retrying gateways): the join time limit applies, then
+    // leave(). The uid goes through unchanged: 42 and "42" are different Agora users.
+    return client.join(appId, channel, token, uid);
+  }
+
+  protected async leave(): Promise<void> {
+    await this.client?.leave();
+  }
+
+  async send(payload: Uint8Array): Promise<void> {
+    checkMessageSize(payload, this.maxMessageBytes, 'Agora');
+    const client = this.joinedOr(this.client, 'transport-send-failed');
+    try {
+      await client.sendStreamMessage(payload, true);
+    } catch (error) {
+      const code = errorCode(error) === STREAM_MESSAGE_TOO_LARGE ? 'transport-data-too-large' : 'transport-send-failed';
+      throw this.fail(error, code, 'Agora could not send a data message', false);
+    }
+  }
+
+  async startMicrophone(options: MicrophoneOptions = {}): Promise<MediaStreamTrack | void> {
+    assertMicrophoneAvailable();
+    const client = this.joinedOr(this.client, 'mic-failed');
+    const sdk = this.joinedOr(this.sdk, 'mic-failed');
+    if (this.mic) {
+      await this.mic.setMuted(false);
+      return this.mic.getMediaStreamTrack();
+    }
+    let track: T;
+    try {
+      track = await sdk.createMicrophoneAudioTrack({
+        AEC: options.echoCancellation ?? true,
+        ANS: options.noiseSuppression ?? true,
+        AGC: options.autoGainControl ?? true,
+        ...(options.deviceId ? { microphoneId: options.deviceId } : {}),
+      });
+    } catch (error) {
+      const code = errorCode(error);
+      throw microphoneError(error, code === undefined ? undefined : MIC_ERROR_NAMES[code as ErrorCode]);
+    }
+    try {
+      await client.publish(track);
+    } catch (error) {
+      track.close();
+      throw microphoneError(error);
+    }
+    this.mic = track;
+    if (this.closed) return this.stopMicrophone();
+    return track.getMediaStreamTrack();
+  }
+
+  async stopMicrophone(): Promise<void> {
+    const track = this.mic;
+    this.mic = undefined;
+    if (!track) return;
+    try {
+      if (this.joined) await this.client?.unpublish(track);
+    } finally {
+      track.close();
+    }
+  }
+
+  async setMicrophoneMuted(muted: boolean): Promise<void> {
+    // setMuted keeps capturing and only stops sending: fast, and never mixed with setEnabled.
+    await this.mic?.setMuted(muted);
+  }
+
+  async resumeAudio(): Promise<void> {
+    this.sdk?.resumeAudioContext();
+  }
+
+  private listen(sdk: AgoraSdk<T>, client: AgoraClient<T>): void {
+    const { host } = this;
+    const onAutoplayFailed = () => {
+      if (this.live) host.audioBlocked(true);
+    };
+    sdk.on('autoplay-failed', onAutoplayFailed);
+    this.cleanup.add(() => sdk.off('autoplay-failed', onAutoplayFailed));
+
+    listenAll<AgoraClientEvents>(
+      client,
+      {
+        'user-published': (user, mediaType) => {
+          if (this.live && mediaType !== 'datachannel' && this.media.accepts(user.uid)) void this.subscribe(client, user.uid, mediaType);
+        },
+        'user-unpublished': (user, mediaType) => {
+          if (this.live && mediaType !== 'datachannel') this.media.remove(user.uid, mediaType);
+        },
+        'user-left': (user) => {
+          // The avatar leaving is the vendor ending the session: end it rather than freeze on the last frame.
+          if (this.live && this.media.left(user.uid) && this.joined) host.disconnected('vendor');
+        },
+        'stream-message': (_uid, payload) => {
+          if (this.live) host.data(payload);
+        },
+        'connection-state-change': (current, previous, reason) => {
+          if (!this.live || !this.joined) return;
+          if (current === 'RECONNECTING') host.reconnecting();
+          else if (current === 'CONNECTED' && previous === 'RECONNECTING') host.reconnected();
+          else if (current === 'DISCONNECTED') this.unexpectedDisconnect(reason);
+        },
+        'token-privilege-will-expire': () => {
+          if (this.live) host.tokenExpiring();
+        },
+        'token-privilege-did-expire': () => {
+          if (this.live) host.disconnected('timeout', new AvatarError('transport-token-expired', 'The Agora token expired.'));
+        },
+      },
+      this.cleanup,
+    );
+  }
+
+  private async subscribe(client: AgoraClient<T>, uid: UID, mediaType: 'audio' | 'video'): Promise<void> {
+    try {
+      const track = mediaType === 'video' ? await client.subscribe(uid, 'video') : await client.subscribe(uid, 'audio');
+      // Our own <video> plays the raw track (the element's controller plays it and watches its frames),
+      // instead of the SDK's player, which would make a second <video> inside a container.
+      if (this.live) this.media.add(uid, track.getMediaStreamTrack());
+    } catch (error) {
+      if (!this.live || !this.media.isAvatar(uid)) return;
+      this.host.disconnected('error', this.fail(error, 'transport-disconnected', `Could not receive the avatar's ${mediaType}`));
+    }
+  }
+
+  private unexpectedDisconnect(reason: ConnectionDisconnectedReason | undefined): void {
+    const name: string = reason ?? 'unknown';
+    if (name === 'LEAVE') return;
+    if (name === 'TOKEN_EXPIRE') {
+      this.host.disconnected('timeout', new AvatarError('transport-token-expired', 'The Agora token expired.'));
+      return;
+    }
+    const ended: EndedReason = name === 'NETWORK_ERROR' || name === 'unknown' ? 'network' : 'vendor';
+    const message = ended === 'network' ? 'The connection to the avatar was lost.' : `The Agora server ended the connection (${name}).`;
+    this.host.disconnected(ended, new AvatarError('transport-disconnected', message));
+  }
+
+  protected joinError(error: unknown): AvatarError {
+    const code = errorCode(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === TOKEN_EXPIRED || (code === GATEWAY_REFUSED && /(dynamic key|token)[^,]*(expired|timeout)/i.test(message))) {
+      return this.fail(error, 'transport-token-expired', 'The Agora token has expired');
+    }
+    return this.fail(error, 'transport-join-failed', 'Could not join the Agora channel');
+  }
+}
+
+/** The plugin with an SDK seam: tests pass a fake module as `load`. */
+export function createAgoraTransport<T extends AgoraMicrophoneTrack>(
+  options: TransportOptions,
+  load: () => Promise<AgoraSdk<T>>,
+): Transport {
+  if (options.credentials.kind !== 'agora') {
+    throw new AvatarError('transport-join-failed', `The Agora transport cannot join a "${options.credentials.kind}" session.`);
+  }
+  return new AgoraTransport(options, options.credentials, load);
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  return createAgoraTransport(options, loadAgoraSdk);
+}

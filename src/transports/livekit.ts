@@ -1,0 +1,253 @@
+import type {
+  AudioCaptureOptions,
+  ConnectionError,
+  ConnectionErrorReason,
+  DataPublishOptions,
+  DisconnectReason,
+  LocalParticipant,
+  RemoteParticipant,
+  RemoteTrack,
+  Room,
+  RoomOptions,
+  setLogLevel,
+} from 'livekit-client';
+import { AvatarError } from '../errors/avatar-error.js';
+import type { EndedReason } from '../session/session-types.js';
+import { assertMicrophoneAvailable, microphoneConstraints, microphoneError } from './microphone.js';
+import { checkMessageSize, type EventOverloads, listenAll, SdkTransport } from './sdk-helpers.js';
+import type { LiveKitCredentials, MicrophoneOptions, Transport, TransportOptions } from './transport.js';
+
+/*
+ * The part of livekit-client this plugin uses, written with the SDK's own types. The default loader below
+ * is typed `() => Promise<LiveKitSdk>`, so `tsc` proves the real module satisfies it; the test fake is
+ * declared `satisfies LiveKitSdk`, so the fake has to follow the same declarations. Members are narrowed
+ * (Picks of the SDK's classes) only where the fake cannot build the whole class.
+ */
+
+type LiveKitTrack = Pick<RemoteTrack, 'mediaStreamTrack'>;
+type LiveKitParticipant = Pick<RemoteParticipant, 'identity'>;
+
+/** The room events the plugin listens to, with the SDK's argument types (narrowed to what is read). */
+export interface LiveKitRoomEvents {
+  trackSubscribed: (track: LiveKitTrack, publication: unknown, participant: LiveKitParticipant) => void;
+  trackUnsubscribed: (track: LiveKitTrack, publication: unknown, participant: LiveKitParticipant) => void;
+  participantDisconnected: (participant: LiveKitParticipant) => void;
+  dataReceived: (payload: Uint8Array, participant?: LiveKitParticipant) => void;
+  audioPlaybackChanged: (playing: boolean) => void;
+  reconnecting: () => void;
+  signalReconnecting: () => void;
+  reconnected: () => void;
+  disconnected: (reason?: DisconnectReason) => void;
+}
+
+type Listen = EventOverloads<LiveKitRoomEvents>;
+
+export interface LiveKitMicPublication {
+  track?: { readonly mediaStreamTrack: MediaStreamTrack };
+}
+
+export interface LiveKitLocalParticipant {
+  publishData: LocalParticipant['publishData'];
+  setMicrophoneEnabled(enabled: boolean, options?: AudioCaptureOptions): Promise<LiveKitMicPublication | undefined>;
+  unpublishTrack(track: MediaStreamTrack, stopOnUnpublish?: boolean): Promise<unknown>;
+}
+
+export interface LiveKitRoom {
+  on: Listen;
+  off: Listen;
+  connect: Room['connect'];
+  disconnect: Room['disconnect'];
+  startAudio: Room['startAudio'];
+  readonly canPlaybackAudio: boolean;
+  readonly localParticipant: LiveKitLocalParticipant;
+}
+
+type Reasons<E, K extends keyof E> = Pick<E, K>;
+
+export interface LiveKitSdk {
+  Room: new (options?: RoomOptions) => LiveKitRoom;
+  setLogLevel: typeof setLogLevel;
+  DisconnectReason: Reasons<
+    typeof DisconnectReason,
+    'CLIENT_INITIATED' | 'DUPLICATE_IDENTITY' | 'SERVER_SHUTDOWN' | 'PARTICIPANT_REMOVED' | 'ROOM_DELETED' | 'ROOM_CLOSED'
+  >;
+  ConnectionErrorReason: Reasons<typeof ConnectionErrorReason, 'NotAllowed' | 'Cancelled' | 'Timeout'>;
+}
+
+/** The shape of the SDK's `ConnectionError` the plugin reads (it is recognised by name, not by class). */
+export type LiveKitConnectionError = Pick<ConnectionError, 'name' | 'message' | 'reason' | 'status'>;
+
+export const loadLiveKitSdk = (): Promise<LiveKitSdk> => import('livekit-client');
+
+/** LiveKit's documented cap for one reliable data packet. */
+const MAX_MESSAGE_BYTES = 15 * 1024;
+
+class LiveKitTransport extends SdkTransport<LiveKitSdk, string> {
+  readonly kind = 'livekit';
+  readonly maxMessageBytes = MAX_MESSAGE_BYTES;
+
+  private room?: LiveKitRoom;
+  private mic?: MediaStreamTrack;
+
+  constructor(
+    options: TransportOptions,
+    private readonly credentials: LiveKitCredentials,
+    load: () => Promise<LiveKitSdk>,
+  ) {
+    super(options, { load, packageName: 'livekit-client', room: 'The LiveKit room', secret: credentials.token, avatar: credentials.avatarIdentity });
+  }
+
+  protected join(sdk: LiveKitSdk): Promise<void> {
+    sdk.setLogLevel('warn');
+    // One avatar, played through our own <video>: adaptiveStream would pause video the SDK did not attach
+    // itself, and dynacast only concerns video we publish (we publish a microphone at most).
+    const room = (this.room = new sdk.Room({ adaptiveStream: false, dynacast: false, stopLocalTrackOnUnpublish: true }));
+    this.listen(room, sdk);
+    return room.connect(this.credentials.url, this.credentials.token, { autoSubscribe: true });
+  }
+
+  protected override afterJoin(): void {
+    if (this.room && !this.room.canPlaybackAudio) this.host.audioBlocked(true);
+  }
+
+  protected async leave(): Promise<void> {
+    await this.room?.disconnect(true);
+  }
+
+  async send(payload: Uint8Array): Promise<void> {
+    checkMessageSize(payload, this.maxMessageBytes, 'LiveKit');
+    const room = this.joinedOr(this.room, 'transport-send-failed');
+    const options: DataPublishOptions = { reliable: true };
+    try {
+      await room.localParticipant.publishData(new Uint8Array(payload), options);
+    } catch (error) {
+      throw this.fail(error, 'transport-send-failed', 'LiveKit could not send a data message', false);
+    }
+  }
+
+  async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void> {
+    assertMicrophoneAvailable();
+    const room = this.joinedOr(this.room, 'mic-failed');
+    let publication: LiveKitMicPublication | undefined;
+    try {
+      publication = await room.localParticipant.setMicrophoneEnabled(true, microphoneConstraints(options));
+    } catch (error) {
+      throw microphoneError(error);
+    }
+    this.mic = publication?.track?.mediaStreamTrack;
+    if (this.closed) await this.stopMicrophone();
+    return this.mic;
+  }
+
+  async stopMicrophone(): Promise<void> {
+    const track = this.mic;
+    this.mic = undefined;
+    if (!track) return;
+    try {
+      await this.room?.localParticipant.unpublishTrack(track, true);
+    } finally {
+      track.stop();
+    }
+  }
+
+  async setMicrophoneMuted(muted: boolean): Promise<void> {
+    // With a published microphone, LiveKit mutes and unmutes it instead of (un)publishing.
+    if (this.mic) await this.room?.localParticipant.setMicrophoneEnabled(!muted);
+  }
+
+  async resumeAudio(): Promise<void> {
+    await this.room?.startAudio();
+  }
+
+  private listen(room: LiveKitRoom, sdk: LiveKitSdk): void {
+    const { host } = this;
+    const handlers: LiveKitRoomEvents = {
+      trackSubscribed: (track, _publication, participant) => {
+        if (this.live) this.media.add(participant.identity, track.mediaStreamTrack);
+      },
+      trackUnsubscribed: (track, _publication, participant) => {
+        if (this.live) this.media.remove(participant.identity, track.mediaStreamTrack.kind === 'audio' ? 'audio' : 'video');
+      },
+      participantDisconnected: (participant) => {
+        // The avatar leaving is the vendor ending the session: end it rather than freeze on the last frame.
+        if (this.live && this.media.left(participant.identity) && this.joined) host.disconnected('vendor');
+      },
+      dataReceived: (payload) => {
+        if (this.live) host.data(payload);
+      },
+      audioPlaybackChanged: (playing) => {
+        if (this.live) host.audioBlocked(!playing);
+      },
+      reconnecting: () => {
+        if (this.live) host.reconnecting();
+      },
+      signalReconnecting: () => {
+        if (this.live) host.reconnecting();
+      },
+      reconnected: () => {
+        if (this.live) host.reconnected();
+      },
+      disconnected: (reason) => {
+        if (this.live && this.joined) this.unexpectedDisconnect(reason, sdk.DisconnectReason);
+      },
+    };
+    listenAll(room, handlers, this.cleanup);
+  }
+
+  private unexpectedDisconnect(reason: DisconnectReason | undefined, R: LiveKitSdk['DisconnectReason']): void {
+    switch (reason) {
+      case R.CLIENT_INITIATED:
+        return;
+      case R.ROOM_DELETED:
+      case R.ROOM_CLOSED:
+        this.host.disconnected('vendor');
+        return;
+      default: {
+        const ended: EndedReason =
+          reason === R.DUPLICATE_IDENTITY || reason === R.SERVER_SHUTDOWN || reason === R.PARTICIPANT_REMOVED ? 'vendor' : 'network';
+        this.host.disconnected(ended, new AvatarError('transport-disconnected', describeDisconnect(reason, R)));
+      }
+    }
+  }
+
+  protected joinError(error: unknown): AvatarError {
+    const reasons = this.sdk?.ConnectionErrorReason;
+    if (reasons && isConnectionError(error)) {
+      if (error.reason === reasons.NotAllowed && error.status === 401) {
+        return this.fail(error, 'transport-token-expired', 'The LiveKit token was refused (expired or not valid)');
+      }
+      if (error.reason === reasons.Timeout) return this.fail(error, 'transport-join-timeout', 'LiveKit timed out while joining');
+      if (error.reason === reasons.Cancelled) return this.fail(error, 'aborted', 'The LiveKit join was cancelled');
+    }
+    return this.fail(error, 'transport-join-failed', 'Could not join the LiveKit room');
+  }
+}
+
+function isConnectionError(error: unknown): error is LiveKitConnectionError {
+  return error instanceof Error && error.name === 'ConnectionError' && 'reason' in error;
+}
+
+function describeDisconnect(reason: DisconnectReason | undefined, R: LiveKitSdk['DisconnectReason']): string {
+  switch (reason) {
+    case R.DUPLICATE_IDENTITY:
+      return 'The avatar connection was taken over by another client with the same identity.';
+    case R.SERVER_SHUTDOWN:
+      return 'The LiveKit server shut down.';
+    case R.PARTICIPANT_REMOVED:
+      return 'The LiveKit server removed this client from the room.';
+    default:
+      return `The connection to the avatar was lost (LiveKit disconnect reason ${reason ?? 'unknown'}).`;
+  }
+}
+
+/** The plugin with an SDK seam: tests pass a fake module as `load`. */
+export function createLiveKitTransport(options: TransportOptions, load: () => Promise<LiveKitSdk> = loadLiveKitSdk): Transport {
+  if (options.credentials.kind !== 'livekit') {
+    throw new AvatarError('transport-join-failed', `The LiveKit transport cannot join a "${options.credentials.kind}" session.`);
+  }
+  return new LiveKitTransport(options, options.credentials, load);
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  return createLiveKitTransport(options);
+}

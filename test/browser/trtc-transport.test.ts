@@ -1,0 +1,232 @@
+import { expect } from '@open-wc/testing';
+import type { TrtcCredentials } from '../../src/transports/transport.js';
+import { createTrtcTransport } from '../../src/transports/trtc.js';
+import { createFakeTrtc, ERROR_CODE, type FakeTrtc, FakeRtcError, type TrtcFakeOptions } from '../fakes/fake-trtc.js';
+import { nextEvent, waitFor } from '../helpers/events.js';
+import { type Harness, leftovers, startHarness, videoTracks } from '../helpers/transport-harness.js';
+
+const credentials: TrtcCredentials = { kind: 'trtc', sdkAppId: 1400000001, roomId: 'room-abc', userId: 'viewer-1', userSig: 'usersig-abcdefgh-9999' };
+
+describe('TRTC transport (fake trtc-sdk-v5)', () => {
+  let harness: Harness;
+  let fake: FakeTrtc;
+
+  function start(options: TrtcFakeOptions = {}, { creds = credentials, joinTimeoutMs }: { creds?: TrtcCredentials; joinTimeoutMs?: number } = {}): Harness {
+    fake = createFakeTrtc(options);
+    harness = startHarness({
+      credentials: creds,
+      joinTimeoutMs,
+      create: (transportOptions) => createTrtcTransport(transportOptions, async () => fake.sdk),
+    });
+    return harness;
+  }
+
+  async function expectTornDown(): Promise<void> {
+    await harness.el.stop();
+    for (const client of fake.clients) {
+      expect(client.exitCalls, 'exitRoom() calls').to.be.greaterThan(0);
+      expect(client.destroyed, 'destroy() called').to.equal(true);
+    }
+    const listeners = fake.clients.reduce((sum, client) => sum + client.listenerCount(), 0);
+    expect(leftovers(harness, listeners)).to.deep.equal([]);
+    await harness.dispose();
+  }
+
+  afterEach(async () => {
+    await harness?.dispose();
+  });
+
+  it('enters a string room with strRoomId as an anchor, without the SDK dialog, and plays only the avatar', async () => {
+    start({ avatarUserId: null }, { creds: { ...credentials, avatarUserId: 'avatar-2' } });
+    const started = harness.el.start();
+    await waitFor(() => fake.clients.length === 1 && fake.client.entered !== undefined, 5000, 'enterRoom()');
+    const other = fake.client.publishUser('someone-else', 0);
+    const avatar = fake.client.publishUser('avatar-2', 120);
+    await started;
+
+    const entered = fake.client.entered!;
+    expect(entered).to.include({ sdkAppId: 1400000001, strRoomId: 'room-abc', userId: 'viewer-1', userSig: credentials.userSig });
+    expect(entered).not.to.have.property('roomId');
+    expect(entered.role).to.equal('anchor');
+    expect(entered).to.include({ autoReceiveAudio: true, autoReceiveVideo: true, enableAutoPlayDialog: false });
+    expect(fake.client.options).to.deep.equal({ enableAutoPlayDialog: false });
+    expect(fake.logLevels).to.deep.equal([{ level: 4, upload: false }]);
+    expect(harness.el.state).to.equal('connected');
+    expect(harness.video.videoWidth).to.be.greaterThan(0);
+    // Only the avatar's main stream: not the other user, not a screen share.
+    expect(videoTracks(harness.video)).to.have.members([avatar.audio, avatar.video]);
+    expect(videoTracks(harness.video)).not.to.include(other.video);
+    // The SDK's own audio player is turned down; the avatar's audio plays from the element's <video>.
+    expect(fake.client.volumes.get('avatar-2')).to.equal(0);
+    await expectTornDown();
+  });
+
+  it('enters a numeric room with roomId', async () => {
+    start({}, { creds: { ...credentials, roomId: 8080 } });
+    await harness.el.start();
+    expect(fake.client.entered).to.include({ roomId: 8080 });
+    expect(fake.client.entered).not.to.have.property('strRoomId');
+    expect(videoTracks(harness.video).map((t) => t.kind).sort()).to.deep.equal(['audio', 'video']);
+    await expectTornDown();
+  });
+
+  it('sends custom messages, delivers received ones, and refuses messages over 1 KB', async () => {
+    start();
+    await harness.el.start();
+    const transport = harness.transport();
+    await transport.send(new TextEncoder().encode('{"v":2,"type":"chat"}'));
+    expect(fake.client.sent).to.have.length(1);
+    expect(fake.client.sent[0]!.cmdId).to.equal(1);
+    expect(new TextDecoder().decode(fake.client.sent[0]!.data)).to.equal('{"v":2,"type":"chat"}');
+
+    fake.client.receive('avatar', new TextEncoder().encode('{"v":2,"type":"event"}'));
+    expect(harness.received.map((b) => new TextDecoder().decode(b))).to.deep.equal(['{"v":2,"type":"event"}']);
+
+    expect(transport.maxMessageBytes).to.equal(1024);
+    const error = await transport.send(new Uint8Array(1025)).catch((e: unknown) => e);
+    expect(error).to.include({ code: 'transport-data-too-large', fatal: false });
+    expect(fake.client.sent).to.have.length(1);
+    await expectTornDown();
+  });
+
+  it('publishes, mutes and stops the microphone with voice processing on, ignoring its own track', async () => {
+    start();
+    await harness.el.start();
+    const before = videoTracks(harness.video);
+    await harness.el.startVoiceChat();
+    const local = fake.client.localAudio!;
+    expect(local.config).to.deep.include({ publish: true });
+    expect(local.config?.option).to.include({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
+    expect(videoTracks(harness.video)).to.have.members(before);
+    expect(await harness.transport().startMicrophone()).to.equal(local.track);
+    await harness.el.setMicMuted(true);
+    expect(local.track.enabled).to.equal(false);
+    await harness.el.setMicMuted(false);
+    expect(local.track.enabled).to.equal(true);
+    await harness.el.stopVoiceChat();
+    expect(local.track.readyState).to.equal('ended');
+    expect(fake.client.localAudio).to.equal(undefined);
+    await expectTornDown();
+  });
+
+  for (const [micError, code] of [
+    ['NotAllowedError', 'mic-denied'],
+    ['NotFoundError', 'mic-not-found'],
+  ] as const) {
+    it(`reports a DEVICE_ERROR from ${micError} as ${code} and keeps the session`, async () => {
+      start({ micError });
+      await harness.el.start();
+      const error = await harness.el.startVoiceChat().catch((e: unknown) => e);
+      expect(error).to.include({ code, fatal: false });
+      expect(harness.events.of('avatar-error').map((e) => e.code)).to.deep.equal([code]);
+      expect(harness.el.state).to.equal('connected');
+      await expectTornDown();
+    });
+  }
+
+  it('maps AUTOPLAY_FAILED to audio-blocked and calls its resume() on the next gesture', async () => {
+    start();
+    await harness.el.start();
+    const blocked = nextEvent(harness.el, 'avatar-autoplay-blocked');
+    fake.client.emit('autoplay-failed', { userId: 'avatar', mediaType: 'audio', resume: async () => void fake.client.resumeCalls++ });
+    await blocked;
+    expect(harness.el.hasAttribute('audio-blocked')).to.equal(true);
+    document.body.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    await waitFor(() => !harness.el.hasAttribute('audio-blocked'), 3000, 'audio unblocked');
+    expect(fake.client.resumeCalls).to.equal(1);
+    await expectTornDown();
+  });
+
+  it('moves to reconnecting and back to connected', async () => {
+    start();
+    await harness.el.start();
+    fake.client.connection('RECONNECTING', 'CONNECTED');
+    expect(harness.el.state).to.equal('reconnecting');
+    fake.client.connection('CONNECTED', 'RECONNECTING');
+    expect(harness.el.state).to.equal('connected');
+    await expectTornDown();
+  });
+
+  it('ends in error with transport-disconnected when the connection is lost', async () => {
+    start();
+    await harness.el.start();
+    fake.client.connection('DISCONNECTED', 'RECONNECTING');
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-disconnected', reason: 'network' });
+    await expectTornDown();
+  });
+
+  it('ends in error when the SDK reports an error it could not recover from', async () => {
+    start();
+    await harness.el.start();
+    fake.client.emit('error', new FakeRtcError(ERROR_CODE.OPERATION_FAILED, 5502, 'reconnection failed'));
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-disconnected', reason: 'network' });
+    expect(harness.el.error?.message).to.contain('reconnection failed');
+    await expectTornDown();
+  });
+
+  it('ends with transport-token-expired when the userSig expires mid-session', async () => {
+    start();
+    await harness.el.start();
+    fake.client.emit('error', new FakeRtcError(ERROR_CODE.SERVER_ERROR, 70001, 'userSig expired'));
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-token-expired', reason: 'timeout' });
+    await expectTornDown();
+  });
+
+  it('ends in error when kicked out, and ends (vendor) when the room is disbanded or the avatar leaves', async () => {
+    start();
+    await harness.el.start();
+    fake.client.kick('kick');
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-disconnected', reason: 'vendor' });
+    expect(harness.el.error?.message).to.contain('kick');
+    await expectTornDown();
+
+    start();
+    await harness.el.start();
+    fake.client.kick('room_disband');
+    expect(harness.outcome()).to.deep.equal({ state: 'ended', code: undefined, reason: 'vendor' });
+    await expectTornDown();
+
+    start();
+    await harness.el.start();
+    fake.client.userExits('avatar');
+    expect(harness.outcome()).to.deep.equal({ state: 'ended', code: undefined, reason: 'vendor' });
+    await expectTornDown();
+  });
+
+  it('reports an expired userSig at enterRoom as transport-token-expired without leaking it', async () => {
+    start({ join: 'token-expired' });
+    const error = await harness.el.start().catch((e: unknown) => e);
+    expect(error).to.include({ code: 'transport-token-expired' });
+    expect(harness.el.error?.message).not.to.contain(credentials.userSig);
+    await expectTornDown();
+  });
+
+  it('reports a rejected enterRoom as transport-join-failed without leaking the userSig', async () => {
+    start({ join: 'rejected' });
+    const error = await harness.el.start().catch((e: unknown) => e);
+    expect(error).to.include({ code: 'transport-join-failed' });
+    expect(harness.el.error?.message).to.contain('schedule failed');
+    expect(harness.el.error?.message).not.to.contain(credentials.userSig);
+    await expectTornDown();
+  });
+
+  it('gives up an enterRoom that does not settle with transport-join-timeout', async () => {
+    start({ join: 'hang' }, { joinTimeoutMs: 200 });
+    const error = await harness.el.start().catch((e: unknown) => e);
+    expect(error).to.include({ code: 'transport-join-timeout' });
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-join-timeout', reason: 'error' });
+    expect(fake.client.exitCalls).to.equal(1);
+    await expectTornDown();
+  });
+
+  it('stopping the element stops the microphone, exits the room, then destroys the instance', async () => {
+    start();
+    await harness.el.start();
+    await harness.el.startVoiceChat();
+    const mic = fake.client.localAudio!.track;
+    await harness.el.stop();
+    expect(harness.el.state).to.equal('ended');
+    expect(mic.readyState).to.equal('ended');
+    await expectTornDown();
+  });
+});

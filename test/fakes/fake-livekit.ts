@@ -1,0 +1,219 @@
+import type {
+  AudioCaptureOptions,
+  ConnectionErrorReason,
+  DataPublishOptions,
+  DisconnectReason,
+  LocalParticipant,
+  Room,
+  RoomOptions,
+} from 'livekit-client';
+import type {
+  LiveKitConnectionError,
+  LiveKitLocalParticipant,
+  LiveKitMicPublication,
+  LiveKitRoom,
+  LiveKitRoomEvents,
+  LiveKitSdk,
+} from '../../src/transports/livekit.js';
+import { FakeEmitter } from './emitter.js';
+
+type LogLevel = Parameters<LiveKitSdk['setLogLevel']>[0];
+import { createFakeMedia, type FakeMedia, openFakeMicrophone } from './media.js';
+
+/**
+ * A fake `livekit-client` module for the plugin's SDK seam. It is declared `satisfies LiveKitSdk`, the
+ * surface the plugin declares from the SDK's own types (and that the real module is checked against), so
+ * a change in the SDK's API breaks the build of this fake. Remote media are real tracks (canvas, WebAudio).
+ */
+
+/** The enum values the SDK uses; typed as the SDK's enum members, so a renumbering fails to compile. */
+export const DISCONNECT_REASON = {
+  CLIENT_INITIATED: 1,
+  DUPLICATE_IDENTITY: 2,
+  SERVER_SHUTDOWN: 3,
+  PARTICIPANT_REMOVED: 4,
+  ROOM_DELETED: 5,
+  ROOM_CLOSED: 10,
+} satisfies LiveKitSdk['DisconnectReason'];
+export const CONNECTION_TIMEOUT: DisconnectReason.CONNECTION_TIMEOUT = 14;
+
+const CONNECTION_ERROR_REASON = { NotAllowed: 0, Cancelled: 3, Timeout: 5 } satisfies LiveKitSdk['ConnectionErrorReason'];
+const SERVER_UNREACHABLE: ConnectionErrorReason.ServerUnreachable = 1;
+
+/** The SDK's `ConnectionError`, as far as the plugin reads it. */
+export class FakeConnectionError extends Error implements LiveKitConnectionError {
+  override readonly name = 'ConnectionError';
+  constructor(
+    message: string,
+    readonly reason: ConnectionErrorReason,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface LiveKitFakeOptions {
+  /** How `connect()` fails: refused with 401, unreachable server, or never settling. */
+  join?: 'ok' | 'token-expired' | 'unreachable' | 'hang';
+  /** Publish an avatar (audio, then video) right after joining. */
+  avatarIdentity?: string | null;
+  /** The error `setMicrophoneEnabled(true)` rejects with (LiveKit passes getUserMedia's DOMException through). */
+  micError?: 'NotAllowedError' | 'NotFoundError';
+}
+
+class FakeLocalParticipant implements LiveKitLocalParticipant {
+  readonly sent: { data: Uint8Array; options?: DataPublishOptions }[] = [];
+  captureOptions?: AudioCaptureOptions;
+  mic?: MediaStreamTrack;
+  unpublished = 0;
+
+  constructor(private readonly fake: LiveKitFakeOptions) {}
+
+  publishData: LocalParticipant['publishData'] = async (data, options) => {
+    this.sent.push({ data, options });
+  };
+
+  async setMicrophoneEnabled(enabled: boolean, options?: AudioCaptureOptions): Promise<LiveKitMicPublication | undefined> {
+    if (this.mic) {
+      // Like the SDK: an existing microphone is muted or unmuted, not republished.
+      this.mic.enabled = enabled;
+      return { track: { mediaStreamTrack: this.mic } };
+    }
+    if (!enabled) return undefined;
+    if (this.fake.micError) throw new DOMException('Microphone unavailable', this.fake.micError);
+    this.captureOptions = options;
+    this.mic = await openFakeMicrophone(options as MediaTrackConstraints);
+    return { track: { mediaStreamTrack: this.mic } };
+  }
+
+  async unpublishTrack(track: MediaStreamTrack, stopOnUnpublish?: boolean): Promise<unknown> {
+    if (track !== this.mic) return undefined;
+    this.unpublished++;
+    if (stopOnUnpublish) track.stop();
+    this.mic = undefined;
+    return {};
+  }
+}
+
+export class FakeLiveKitRoom extends FakeEmitter<LiveKitRoomEvents> implements LiveKitRoom {
+  canPlaybackAudio = true;
+  readonly localParticipant: FakeLocalParticipant;
+  connected?: { url: string; token: string; autoSubscribe?: boolean };
+  disconnectCalls = 0;
+  startAudioCalls = 0;
+  private readonly media = new Map<string, FakeMedia>();
+  private cancelJoin?: (error: Error) => void;
+
+  constructor(
+    readonly options: RoomOptions | undefined,
+    private readonly fake: LiveKitFakeOptions,
+  ) {
+    super();
+    this.localParticipant = new FakeLocalParticipant(fake);
+  }
+
+  connect: Room['connect'] = (url, token, opts) => {
+    this.connected = { url, token, autoSubscribe: opts?.autoSubscribe };
+    switch (this.fake.join ?? 'ok') {
+      case 'token-expired':
+        return Promise.reject(new FakeConnectionError('could not establish signal connection: token is expired', CONNECTION_ERROR_REASON.NotAllowed, 401));
+      case 'unreachable':
+        return Promise.reject(new FakeConnectionError(`could not connect to ${url}?access_token=${token}`, SERVER_UNREACHABLE));
+      case 'hang':
+        return new Promise<void>((_resolve, reject) => (this.cancelJoin = reject));
+      default: {
+        const avatar = this.fake.avatarIdentity === undefined ? 'avatar' : this.fake.avatarIdentity;
+        // Subscriptions arrive just after the join resolves, as with the real SDK.
+        if (avatar) void Promise.resolve().then(() => this.publish(avatar));
+        return Promise.resolve();
+      }
+    }
+  };
+
+  disconnect: Room['disconnect'] = async (stopTracks = true) => {
+    this.disconnectCalls++;
+    this.cancelJoin?.(new FakeConnectionError('Client initiated disconnect', CONNECTION_ERROR_REASON.Cancelled));
+    this.cancelJoin = undefined;
+    this.end(DISCONNECT_REASON.CLIENT_INITIATED);
+    if (stopTracks) this.localParticipant.mic?.stop();
+  };
+
+  startAudio: Room['startAudio'] = async () => {
+    this.startAudioCalls++;
+    this.canPlaybackAudio = true;
+    this.emit('audioPlaybackChanged', true);
+  };
+
+  /** A remote participant publishes audio and video (audio first: the plugin must wait for the video). */
+  publish(identity: string, hue = 210): FakeMedia {
+    const media = createFakeMedia({ hue });
+    this.media.set(identity, media);
+    const participant = { identity };
+    this.emit('trackSubscribed', { mediaStreamTrack: media.audio }, {}, participant);
+    this.emit('trackSubscribed', { mediaStreamTrack: media.video }, {}, participant);
+    return media;
+  }
+
+  /** A remote participant leaves: its tracks are unsubscribed and end. */
+  leave(identity: string): void {
+    const media = this.media.get(identity);
+    if (!media) return;
+    this.media.delete(identity);
+    const participant = { identity };
+    this.emit('trackUnsubscribed', { mediaStreamTrack: media.video }, {}, participant);
+    this.emit('trackUnsubscribed', { mediaStreamTrack: media.audio }, {}, participant);
+    media.stop();
+    this.emit('participantDisconnected', participant);
+  }
+
+  receive(payload: Uint8Array, identity = 'avatar'): void {
+    this.emit('dataReceived', payload, { identity });
+  }
+
+  blockAudio(): void {
+    this.canPlaybackAudio = false;
+    this.emit('audioPlaybackChanged', false);
+  }
+
+  /** The server (or the network) ends the session. */
+  end(reason: DisconnectReason): void {
+    for (const media of this.media.values()) media.stop();
+    this.media.clear();
+    this.emit('disconnected', reason);
+  }
+}
+
+export interface FakeLiveKit {
+  sdk: LiveKitSdk;
+  rooms: FakeLiveKitRoom[];
+  logLevels: LogLevel[];
+  readonly room: FakeLiveKitRoom;
+}
+
+export function createFakeLiveKit(options: LiveKitFakeOptions = {}): FakeLiveKit {
+  const rooms: FakeLiveKitRoom[] = [];
+  const logLevels: LogLevel[] = [];
+  const sdk = {
+    Room: class extends FakeLiveKitRoom {
+      constructor(roomOptions?: RoomOptions) {
+        super(roomOptions, options);
+        rooms.push(this);
+      }
+    },
+    setLogLevel: (level: LogLevel) => {
+      logLevels.push(level);
+    },
+    DisconnectReason: DISCONNECT_REASON,
+    ConnectionErrorReason: CONNECTION_ERROR_REASON,
+  } satisfies LiveKitSdk;
+  return {
+    sdk,
+    rooms,
+    logLevels,
+    get room() {
+      const room = rooms[0];
+      if (!room) throw new Error('No room was created');
+      return room;
+    },
+  };
+}
