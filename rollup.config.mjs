@@ -18,7 +18,14 @@ const clean = (dir) => ({ name: 'clean', buildStart: () => rmSync(dir, { recursi
 const npmEntries = {
   index: 'src/index.ts',
   define: 'src/define.ts',
+  // Framework integrations: the React wrapper, and the types-only JSX and Vue entries (empty at runtime).
+  'frameworks/react': 'src/frameworks/react.ts',
+  'frameworks/jsx': 'src/frameworks/jsx.ts',
+  'frameworks/vue': 'src/frameworks/vue.ts',
 };
+
+/** Next.js App Router: the React wrapper uses hooks, so it must be a client component. */
+const CLIENT_MODULES = new Set(['frameworks/react.js']);
 
 const isBare = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[A-Za-z]:[\\/]/.test(id);
 
@@ -32,6 +39,12 @@ const npm = {
     preserveModulesRoot: 'src',
     entryFileNames: '[name].js',
     sourcemap: true,
+    banner: (chunk) => (CLIENT_MODULES.has(chunk.fileName) ? "'use client';" : ''),
+  },
+  onwarn(warning, warn) {
+    // The types-only entries compile to empty modules on purpose.
+    if (warning.code === 'EMPTY_BUNDLE') return;
+    warn(warning);
   },
   plugins: [
     clean('dist'),

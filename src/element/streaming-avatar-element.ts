@@ -270,6 +270,9 @@ export class StreamingAvatarElement extends LitElement {
       void this.#controller.stop('user');
       this.start().catch(() => undefined);
     }
+    // `autostart` set after the element is in the page (frameworks that set properties after insertion,
+    // such as @lit/react, or a script adding the attribute later) still starts it, once.
+    if (changed.has('autostart') && this.isConnected) this.#maybeAutostart();
   }
 
   protected override render() {
