@@ -31,13 +31,15 @@ const isBare = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsW
 
 const npm = {
   input: npmEntries,
-  external: isBare,
+  // TypeScript's decorator helper (tslib, which the plugin always uses) is bundled: users need no tslib.
+  external: (id) => isBare(id) && id !== 'tslib',
   output: {
     dir: 'dist',
     format: 'es',
     preserveModules: true,
     preserveModulesRoot: 'src',
-    entryFileNames: '[name].js',
+    // Bundled helpers (tslib) would land in dist/node_modules/, which npm never packs.
+    entryFileNames: (chunk) => `${chunk.name.replace(/^.*node_modules\//, 'vendor/')}.js`,
     sourcemap: true,
     banner: (chunk) => (CLIENT_MODULES.has(chunk.fileName) ? "'use client';" : ''),
   },
