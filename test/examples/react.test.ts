@@ -1,6 +1,7 @@
 // examples/react (Vite) built twice, against React 19 and React 18, in development mode so StrictMode's
 // mount → unmount → mount really happens; each build is run in Chromium.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -57,3 +58,11 @@ for (const version of ['19', '18'] as const) {
     assert.equal(run.sessionsStarted, 1, 'exactly one session, despite the double mount');
   });
 }
+
+test('the example type-checks against the built package types (typed event props)', () => {
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(app, 'tsconfig.json')], { encoding: 'utf8', stdio: 'pipe' });
+  } catch (error) {
+    assert.fail(`tsc: ${(error as { stdout?: string }).stdout ?? error}`);
+  }
+});
