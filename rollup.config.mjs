@@ -20,6 +20,10 @@ const npmEntries = {
   define: 'src/define.ts',
   // The server half (`streaming-avatar/server`): never imported by browser code.
   'server/index': 'src/server/index.ts',
+  // Framework integrations: the React wrapper, and the types-only JSX and Vue entries (empty at runtime).
+  'frameworks/react': 'src/frameworks/react.ts',
+  'frameworks/jsx': 'src/frameworks/jsx.ts',
+  'frameworks/vue': 'src/frameworks/vue.ts',
 };
 
 /**
@@ -52,18 +56,29 @@ const wholeSdks = {
   },
 };
 
+/** Next.js App Router: the React wrapper uses hooks, so it must be a client component. */
+const CLIENT_MODULES = new Set(['frameworks/react.js']);
+
 const isBare = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[A-Za-z]:[\\/]/.test(id);
 
 const npm = {
   input: npmEntries,
-  external: isBare,
+  // TypeScript's decorator helper (tslib, which the plugin always uses) is bundled: users need no tslib.
+  external: (id) => isBare(id) && id !== 'tslib',
   output: {
     dir: 'dist',
     format: 'es',
     preserveModules: true,
     preserveModulesRoot: 'src',
-    entryFileNames: '[name].js',
+    // Bundled helpers (tslib) would land in dist/node_modules/, which npm never packs.
+    entryFileNames: (chunk) => `${chunk.name.replace(/^.*node_modules\//, 'vendor/')}.js`,
     sourcemap: true,
+    banner: (chunk) => (CLIENT_MODULES.has(chunk.fileName) ? "'use client';" : ''),
+  },
+  onwarn(warning, warn) {
+    // The types-only entries compile to empty modules on purpose.
+    if (warning.code === 'EMPTY_BUNDLE') return;
+    warn(warning);
   },
   plugins: [
     clean('dist'),

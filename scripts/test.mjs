@@ -1,5 +1,6 @@
 // `npm test`: installs what is missing (dependencies, a Chromium where apt-get can run), then runs the
-// type check, the Node tests (server code, build checks) and the browser suite in headless Chromium.
+// type check, the Node tests (server code, build, package and docs checks), the example apps (React, Vue,
+// Angular: built, then run in headless Chromium) and the browser suite in headless Chromium.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -9,7 +10,7 @@ ensureDependencies();
 const chrome = ensureChromium();
 console.log(`[test] browser: ${chrome} (${chromiumVersion(chrome)})`);
 
-const only = process.argv[2]; // `npm test -- node` or `npm test -- browser`
+const only = process.argv[2]; // `npm test -- types`, `-- node`, `-- examples` or `-- browser`
 
 function step(name, command, args, env = {}) {
   console.log(`\n[test] ${name}`);
@@ -33,8 +34,10 @@ function testFiles(dir) {
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 if (!only || only === 'types') step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
-// The Node and browser suites check the built files (dist/ for npm, cdn/ for script tags).
-if (!only || only === 'node' || only === 'browser') step('build', bin('rollup'), ['-c', 'rollup.config.mjs', '--silent']);
-if (!only || only === 'node') step('node tests', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...testFiles(join(root, 'test', 'node'))]);
+// The Node, example and browser suites check the built files (dist/ for npm, cdn/ for script tags).
+if (only !== 'types') step('build', bin('rollup'), ['-c', 'rollup.config.mjs', '--silent']);
+const nodeTests = (dir) => ['--import', 'tsx', '--test', '--test-concurrency=1', ...testFiles(join(root, 'test', dir))];
+if (!only || only === 'node') step('node tests', process.execPath, nodeTests('node'));
+if (!only || only === 'examples') step('example apps', process.execPath, nodeTests('examples'));
 if (!only || only === 'browser') step('browser tests', bin('web-test-runner'), []);
 console.log('\n[test] all passed');

@@ -41,3 +41,5 @@ export type {
   TrtcCredentials,
 } from './transports/transport.js';
 export { VERSION } from './version.js';
+// Framework typings made from custom-elements.json: for JSX dialects and wrappers this package has no entry for.
+export type { StreamingAvatarAttributes, StreamingAvatarJsProperties, StreamingAvatarPropertyName } from './frameworks/element-api.generated.js';

@@ -1,0 +1,85 @@
+// Generated from custom-elements.json by scripts/generate-from-manifest.ts (`npm run analyze`). Do not edit.
+import type { StreamingAvatarElement } from '../element/streaming-avatar-element.js';
+import type { AvatarEventMap } from '../events/avatar-events.js';
+
+/** The attributes a page may set, by attribute name, typed by the property each one sets. */
+export interface StreamingAvatarAttributes {
+  /** Which vendor serves the avatar: `local` (no account), `heygen`, `konpro`, `deepbrain` or `akool`. */
+  provider?: StreamingAvatarElement['provider'];
+  /** The vendor's avatar id. */
+  'avatar-id'?: StreamingAvatarElement['avatarId'];
+  /** Stream quality: `high`, `medium` or `low`. */
+  quality?: StreamingAvatarElement['quality'];
+  /** Video codec the vendor should send: `H264` or `VP8`. */
+  'video-encoding'?: StreamingAvatarElement['videoEncoding'];
+  /** The vendor's voice id. */
+  'voice-id'?: StreamingAvatarElement['voiceId'];
+  /** Speaking rate, 0.5 to 2 (vendors may accept less). */
+  'voice-rate'?: StreamingAvatarElement['voiceRate'];
+  /** Language tag for speech and recognition, such as `en` or `en-US`. */
+  language?: StreamingAvatarElement['language'];
+  /** Akool only: the transport the vendor should use, `agora` (default), `livekit` or `trtc`. */
+  'stream-type'?: StreamingAvatarElement['streamType'];
+  /** The site's session endpoint (the server handler). The vendor key stays there. */
+  'token-url'?: StreamingAvatarElement['tokenUrl'];
+  /** Milliseconds the token endpoint may take before `token-timeout` (default 15000). */
+  'token-timeout'?: StreamingAvatarElement['tokenTimeout'];
+  /** Milliseconds the transport may take to join, and then to show the first frame (default 20000 each). */
+  'connect-timeout'?: StreamingAvatarElement['connectTimeout'];
+  /** Absent: click to start. Present (or `any`): start on load, with sound where the browser allows and muted video otherwise. `muted`: start on load, muted. */
+  autostart?: StreamingAvatarElement['autostart'];
+  /** Mutes the avatar's audio. */
+  muted?: StreamingAvatarElement['muted'];
+  /** Image shown until the avatar's first frame. */
+  poster?: StreamingAvatarElement['poster'];
+}
+
+/** Settings that are JS properties only (objects and functions): no attribute. */
+export interface StreamingAvatarJsProperties {
+  /** Extra fields merged into the session request (vendor options attributes do not cover). */
+  sessionParams?: StreamingAvatarElement['sessionParams'];
+  /** Replaces the POST to `token-url`: `(request, {signal}) => Promise<session description>`. */
+  fetchSession?: StreamingAvatarElement['fetchSession'];
+  /** Replaces the POST to `<token-url>/stop` (pair it with `fetchSession`). */
+  stopSession?: StreamingAvatarElement['stopSession'];
+}
+
+/** Every settable property (attribute-backed or JS-only), by property name. */
+export type StreamingAvatarPropertyName =
+  | 'provider'
+  | 'avatarId'
+  | 'quality'
+  | 'videoEncoding'
+  | 'voiceId'
+  | 'voiceRate'
+  | 'language'
+  | 'streamType'
+  | 'tokenUrl'
+  | 'tokenTimeout'
+  | 'connectTimeout'
+  | 'autostart'
+  | 'muted'
+  | 'poster'
+  | 'sessionParams'
+  | 'fetchSession'
+  | 'stopSession';
+
+/** Each event's handler prop (React wrapper, Vue) → the DOM event name. */
+export const EVENT_PROPS = {
+  /** The `state` attribute changed. */
+  onAvatarStateChange: 'avatar-state-change',
+  /** The first video frame is on screen. */
+  onAvatarReady: 'avatar-ready',
+  /** The avatar started speaking. */
+  onAvatarSpeakStart: 'avatar-speak-start',
+  /** The avatar stopped speaking. */
+  onAvatarSpeakEnd: 'avatar-speak-end',
+  /** Text the avatar says or the user said. */
+  onAvatarTranscript: 'avatar-transcript',
+  /** Audio needs a user gesture; video plays muted until then. */
+  onAvatarAutoplayBlocked: 'avatar-autoplay-blocked',
+  /** Something failed: `detail.code` is stable, `detail.vendorBody` holds the vendor's answer. */
+  onAvatarError: 'avatar-error',
+  /** The session ended. */
+  onAvatarEnded: 'avatar-ended',
+} as const satisfies Record<`on${string}`, keyof AvatarEventMap>;
