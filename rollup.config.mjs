@@ -24,6 +24,10 @@ const npmEntries = {
   'frameworks/react': 'src/frameworks/react.ts',
   'frameworks/jsx': 'src/frameworks/jsx.ts',
   'frameworks/vue': 'src/frameworks/vue.ts',
+  // Opt-in SDK transports (side effects: each installs one plugin; the SDK stays a lazy import).
+  'transports/install/livekit': 'src/transports/install/livekit.ts',
+  'transports/install/agora': 'src/transports/install/agora.ts',
+  'transports/install/trtc': 'src/transports/install/trtc.ts',
 };
 
 /**
@@ -97,7 +101,7 @@ const npm = {
 };
 
 const cdn = {
-  input: { 'streaming-avatar': 'src/define.ts' },
+  input: { 'streaming-avatar': 'src/cdn.ts' },
   // Lets lazy chunks import shared code from the entry itself, instead of a separate facade chunk.
   preserveEntrySignatures: 'allow-extension',
   output: {

@@ -1,4 +1,8 @@
 import '../src/define.js';
+// The fake vendors' sessions name real transports; the emulation routes them, the real plugins back it.
+import '../src/transports/install/livekit.js';
+import '../src/transports/install/agora.js';
+import '../src/transports/install/trtc.js';
 import { AVATAR_EVENTS } from '../src/index.js';
 import type { StreamingAvatarElement } from '../src/element/streaming-avatar-element.js';
 import { installFakeVendorTransports } from './emulation/fake-transports.js';

@@ -26,12 +26,26 @@ export interface StreamingAvatarAttributes {
   'token-timeout'?: StreamingAvatarElement['tokenTimeout'];
   /** Milliseconds the transport may take to join, and then to show the first frame (default 20000 each). */
   'connect-timeout'?: StreamingAvatarElement['connectTimeout'];
+  /** Seconds of inactivity after which the vendor may end the session (30–3600; vendors that accept it). */
+  'idle-timeout'?: StreamingAvatarElement['idleTimeout'];
   /** Absent: click to start. Present (or `any`): start on load, with sound where the browser allows and muted video otherwise. `muted`: start on load, muted. */
   autostart?: StreamingAvatarElement['autostart'];
+  /** `eager` (default) loads the vendor and transport code once the element is on the page; `lazy` waits until it is near the viewport (and so does `autostart`). */
+  loading?: StreamingAvatarElement['loading'];
   /** Mutes the avatar's audio. */
   muted?: StreamingAvatarElement['muted'];
   /** Image shown until the avatar's first frame. */
   poster?: StreamingAvatarElement['poster'];
+  /** Shows the control bar (mic, mute, captions, full screen, stop). */
+  controls?: StreamingAvatarElement['controls'];
+  /** Shows the avatar's words as captions over the video. */
+  captions?: StreamingAvatarElement['captions'];
+  /** Starts voice chat once connected: present (or `open`) for an open microphone, `push-to-talk` for hold-to-talk. */
+  'voice-chat'?: StreamingAvatarElement['voiceChat'];
+  /** Turns off barge-in (the user talking over the avatar interrupts it). */
+  'no-barge-in'?: StreamingAvatarElement['noBargeIn'];
+  /** A `KeyboardEvent.code` (e.g. `KeyT`) that talks while held in push-to-talk mode, anywhere on the page outside text fields. */
+  'push-to-talk-key'?: StreamingAvatarElement['pushToTalkKey'];
 }
 
 /** Settings that are JS properties only (objects and functions): no attribute. */
@@ -57,9 +71,16 @@ export type StreamingAvatarPropertyName =
   | 'tokenUrl'
   | 'tokenTimeout'
   | 'connectTimeout'
+  | 'idleTimeout'
   | 'autostart'
+  | 'loading'
   | 'muted'
   | 'poster'
+  | 'controls'
+  | 'captions'
+  | 'voiceChat'
+  | 'noBargeIn'
+  | 'pushToTalkKey'
   | 'sessionParams'
   | 'fetchSession'
   | 'stopSession';
@@ -82,4 +103,8 @@ export const EVENT_PROPS = {
   onAvatarError: 'avatar-error',
   /** The session ended. */
   onAvatarEnded: 'avatar-ended',
+  /** The vendor's time limit (or the room credential) runs out soon; `remaining` in seconds. */
+  onAvatarSessionExpiring: 'avatar-session-expiring',
+  /** Voice chat started, stopped, or its microphone was muted or unmuted. */
+  onAvatarVoiceChatChange: 'avatar-voice-chat-change',
 } as const satisfies Record<`on${string}`, keyof AvatarEventMap>;

@@ -5,14 +5,27 @@ export type TransportLoader = () => Promise<TransportModule>;
 
 /**
  * Each transport is its own module, imported only when a session names it, so a page whose session is
- * LiveKit never downloads Agora or TRTC code. Literal `import()` paths let bundlers split one chunk each.
+ * LiveKit never downloads Agora or TRTC code. The local transport needs no SDK and is always there. The
+ * SDK transports are plugins a page installs (`streaming-avatar/transports/livekit`, which the CDN build
+ * includes): their SDKs are optional peers, and a bundler cannot build an import of a package that is not
+ * installed, so the core must not name them.
  */
-const builtIn: Record<TransportKind, TransportLoader> = {
+const builtIn: Partial<Record<TransportKind, TransportLoader>> = {
   local: () => import('./local/local-transport.js'),
-  livekit: () => import('./livekit.js'),
-  agora: () => import('./agora.js'),
-  trtc: () => import('./trtc.js'),
 };
+
+/** SDK transports that need an install entry, and the peer package each one imports. */
+const SDK_PLUGINS: Record<string, string> = { livekit: 'livekit-client', agora: 'agora-rtc-sdk-ng', trtc: 'trtc-sdk-v5' };
+
+const installed = new Map<string, TransportLoader>();
+
+/**
+ * Makes an SDK transport available to every element on the page. Called by the install entries
+ * (`transports/install/*.ts`); the loader keeps the plugin and its SDK in their own lazy chunk.
+ */
+export function installTransportPlugin(kind: string, loader: TransportLoader): void {
+  installed.set(kind, loader);
+}
 
 const overrides = new Map<string, TransportLoader>();
 const pending = new Map<TransportLoader, Promise<TransportModule>>();
@@ -36,14 +49,24 @@ export function registerTransport(kind: string, loader: TransportLoader): () => 
  * the real transport (the demo's fake-vendor router) falls back to it.
  */
 export function builtInTransportLoader(kind: string): TransportLoader | undefined {
-  return Object.hasOwn(builtIn, kind) ? builtIn[kind as TransportKind] : undefined;
+  return installed.get(kind) ?? (Object.hasOwn(builtIn, kind) ? builtIn[kind as TransportKind] : undefined);
+}
+
+function missingTransport(kind: string): AvatarError {
+  const sdk = Object.hasOwn(SDK_PLUGINS, kind) ? SDK_PLUGINS[kind] : undefined;
+  return new AvatarError(
+    'transport-load-failed',
+    sdk
+      ? `The "${kind}" transport is not installed: import streaming-avatar/transports/${kind} and install the ${sdk} package (the CDN build includes it).`
+      : `No transport is available for "${kind}".`,
+  );
 }
 
 /** Imports the transport module for `kind` (once per loader; a failed import is retried next time). */
 export function loadTransport(kind: string): Promise<TransportModule> {
   const loader = overrides.get(kind) ?? builtInTransportLoader(kind);
   if (!loader) {
-    return Promise.reject(new AvatarError('transport-load-failed', `No transport is available for "${kind}".`));
+    return Promise.reject(missingTransport(kind));
   }
   let promise = pending.get(loader);
   if (!promise) {

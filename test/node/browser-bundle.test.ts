@@ -67,7 +67,7 @@ describe('browser bundle', { timeout: 120_000 }, () => {
     assert.ok(cdn, 'the CDN build is in rollup.config.mjs');
     const plugins = (cdn.plugins as Plugin[]).filter((plugin) => plugin && !['clean', 'terser'].includes(plugin.name));
     const { code, modules } = await build({ input: cdn.input, plugins: [...plugins, stripComments()] });
-    assert.ok(modules.some((id) => id.endsWith('src/define.ts')), 'the bundle was built from the element');
+    assert.ok(modules.some((id) => id.endsWith('src/cdn.ts')), 'the bundle was built from the element');
     assert.deepEqual(modules.filter((id) => id.includes('/src/server/') || id.includes('/fake-vendor/')), []);
     assert.deepEqual(found(code, SERVER_MARKERS), []);
     assert.deepEqual(found(code, KEY_STRINGS), []);

@@ -143,9 +143,26 @@ test('the browser entries bundle from the installed package and run in Chromium'
     platform: 'browser',
     outfile: join(page, 'bundle.js'),
     define: { 'process.env.NODE_ENV': '"production"' },
+    // The SDKs are optional peers a page installs with the transport it uses; this page starts no SDK
+    // transport, so it bundles without them (and proves the core entries never name them).
+    external: ['livekit-client', 'agora-rtc-sdk-ng', 'trtc-sdk-v5', 'trtc-sdk-v5/*'],
     logLevel: 'error',
   });
   writeFileSync(join(page, 'index.html'), '<!doctype html><script type="module" src="./bundle.js"></script>');
+
+  // Without any SDK installed, an app that imports only the core entries still bundles: the core never
+  // names an optional peer (a bundler fails on an import of a package that is missing).
+  const coreEntries = browserEntries.filter((key) => !key.startsWith('./transports/'));
+  writeFileSync(join(project, 'core-entry.js'), coreEntries.map((key) => `import '${specifier(key)}';`).join('\n'));
+  await build({
+    entryPoints: [join(project, 'core-entry.js')],
+    absWorkingDir: project,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    outfile: join(work, 'core-bundle.js'),
+    logLevel: 'silent',
+  });
 
   const server = await serveDirectory(page);
   const browser = await launchChromium();
@@ -163,6 +180,7 @@ test('the browser entries bundle from the installed package and run in Chromium'
     assert.deepEqual(Object.keys(result.entries).sort(), [...browserEntries].sort());
     assert.ok(result.entries['.']!.includes('StreamingAvatarElement'));
     assert.ok(result.entries['./react']!.includes('StreamingAvatar'));
+    assert.ok(result.entries['./transports/livekit'], 'the transport install entries bundle');
     assert.equal(result.defined, true, './define registered the tag');
     assert.equal(result.state, 'connected', 'the packed element starts the local provider');
   } finally {

@@ -9,7 +9,8 @@ import { readElementApi, type ElementApi, type Manifest } from '../../scripts/ma
 const root = new URL('../..', import.meta.url).pathname;
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string> | string>;
-const api = readElementApi(JSON.parse(readFileSync(join(root, 'custom-elements.json'), 'utf8')) as Manifest);
+const manifestText = readFileSync(join(root, 'custom-elements.json'), 'utf8');
+const api = readElementApi(JSON.parse(manifestText) as Manifest);
 
 /** Attributes every HTML element has; the README may use them on the tag. */
 const GLOBAL_ATTRIBUTES = new Set(['id', 'class', 'style', 'slot', 'hidden', 'lang', 'dir', 'title', 'part']);
@@ -97,7 +98,9 @@ function readmeProblems(markdown: string, element: ElementApi, otherNames: Set<s
 
 /** Kebab-case names in the README that are not the element's API: packages and the like. */
 const dependencyNames = ['dependencies', 'peerDependencies', 'devDependencies'].flatMap((field) => Object.keys((pkg[field] as Record<string, string>) ?? {}));
-const OTHER_NAMES = new Set(dependencyNames);
+/** Values and error codes the manifest's own descriptions document in backticks (`push-to-talk`, `mic-denied`). */
+const documentedValues = [...manifestText.matchAll(/`([a-z][a-z0-9]*(?:-[a-z0-9]+)+)`/g)].map((m) => m[1]!);
+const OTHER_NAMES = new Set([...dependencyNames, ...documentedValues]);
 
 test('every attribute, property and event the README names exists in the manifest', () => {
   assert.deepEqual(readmeProblems(readme, api, OTHER_NAMES), []);
@@ -105,10 +108,10 @@ test('every attribute, property and event the README names exists in the manifes
 
 test('the check finds names the element does not have', () => {
   const sample = [
-    'Set `idle-timeout`, or `captions="on"`, and listen to `avatar-session-expiring` with `onAvatarExpiring`.',
+    'Set `idle-minutes`, or `subtitles="on"`, and listen to `avatar-session-expired` with `onAvatarExpiring`.',
     'React 19: `<streaming-avatar avatar-id="x" onavatar-expired={f} />`.',
     '```html',
-    '<streaming-avatar provider="local" controls @avatar-gone="x" :bogus-thing.prop="y"></streaming-avatar>',
+    '<streaming-avatar provider="local" control-bar @avatar-gone="x" :bogus-thing.prop="y"></streaming-avatar>',
     '```',
     '```tsx',
     '<StreamingAvatar provider="local" avatarID="x" onAvatarReady={(e) => e > 1} />',
@@ -116,13 +119,13 @@ test('the check finds names the element does not have', () => {
   ].join('\n');
   assert.deepEqual(readmeProblems(sample, api, OTHER_NAMES).sort(), [
     'React prop avatarID',
-    'attribute captions="on"',
-    'attribute controls',
+    'attribute control-bar',
+    'attribute subtitles="on"',
     'event @avatar-gone',
     'event prop onAvatarExpiring',
     'event prop onavatar-expired',
-    'name avatar-session-expiring',
-    'name idle-timeout',
+    'name avatar-session-expired',
+    'name idle-minutes',
     'property :bogus-thing.prop',
   ]);
 });

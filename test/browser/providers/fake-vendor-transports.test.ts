@@ -4,6 +4,7 @@ import { fakeSession, installFakeVendorTransports } from '../../../demo/emulatio
 import { parseRelayMessage, stopReason } from '../../../demo/emulation/relay.js';
 import { AvatarError } from '../../../src/errors/avatar-error.js';
 import { LocalTransport } from '../../../src/transports/local/local-transport.js';
+import '../../../src/transports/install/agora.js';
 import { builtInTransportLoader, loadTransport } from '../../../src/transports/registry.js';
 import type { Transport, TransportOptions } from '../../../src/transports/transport.js';
 import { nextEvent } from '../../helpers/events.js';
