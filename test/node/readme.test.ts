@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { ERROR_CODES } from '../../src/errors/avatar-error.js';
 import { readElementApi, type ElementApi, type Manifest } from '../../scripts/manifest/element-api.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -100,10 +101,16 @@ function readmeProblems(markdown: string, element: ElementApi, otherNames: Set<s
 const dependencyNames = ['dependencies', 'peerDependencies', 'devDependencies'].flatMap((field) => Object.keys((pkg[field] as Record<string, string>) ?? {}));
 /** Values and error codes the manifest's own descriptions document in backticks (`push-to-talk`, `mic-denied`). */
 const documentedValues = [...manifestText.matchAll(/`([a-z][a-z0-9]*(?:-[a-z0-9]+)+)`/g)].map((m) => m[1]!);
-const OTHER_NAMES = new Set([...dependencyNames, ...documentedValues]);
+const OTHER_NAMES = new Set<string>([...dependencyNames, ...documentedValues, ...ERROR_CODES]);
 
 test('every attribute, property and event the README names exists in the manifest', () => {
   assert.deepEqual(readmeProblems(readme, api, OTHER_NAMES), []);
+});
+
+test('the README lists every error code, each once, in the order of ERROR_CODES', () => {
+  const table = /<!-- error-codes -->([\s\S]*?)<!-- \/error-codes -->/.exec(readme)?.[1] ?? '';
+  const codes = [...table.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+  assert.deepEqual(codes, [...ERROR_CODES]);
 });
 
 test('the check finds names the element does not have', () => {
