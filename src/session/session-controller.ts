@@ -407,7 +407,8 @@ export class SessionController {
     const providerModule = entry.load().catch((error: unknown) => {
       throw toAvatarError(error, 'provider-load-failed', `Could not load the "${config.provider}" provider`);
     });
-    transportModule.catch(() => undefined);
+    // The plugin module is small; its SDK is not. Start that download now too.
+    transportModule.then((module) => module.preload?.()).catch(() => undefined);
     providerModule.catch(() => undefined);
 
     const description = entry.needsServer

@@ -280,3 +280,8 @@ export function createAgoraTransport<T extends AgoraMicrophoneTrack>(
 export function createTransport(options: TransportOptions): Transport {
   return createAgoraTransport(options, loadAgoraSdk);
 }
+
+/** The SDK is the large download: fetch it alongside the token request (module imports are cached). */
+export function preload(): Promise<unknown> {
+  return loadAgoraSdk();
+}

@@ -251,3 +251,8 @@ export function createLiveKitTransport(options: TransportOptions, load: () => Pr
 export function createTransport(options: TransportOptions): Transport {
   return createLiveKitTransport(options);
 }
+
+/** The SDK is the large download: fetch it alongside the token request (module imports are cached). */
+export function preload(): Promise<unknown> {
+  return loadLiveKitSdk();
+}

@@ -107,4 +107,9 @@ export interface Transport {
 
 export interface TransportModule {
   createTransport(options: TransportOptions): Transport;
+  /**
+   * Starts downloading what `connect()` will need (the SDK), so it loads while the token endpoint answers
+   * instead of after it. Failures are left for `connect()` to report.
+   */
+  preload?(): Promise<unknown>;
 }

@@ -291,3 +291,8 @@ export function createTrtcTransport(options: TransportOptions, load: () => Promi
 export function createTransport(options: TransportOptions): Transport {
   return createTrtcTransport(options);
 }
+
+/** The SDK is the large download: fetch it alongside the token request (module imports are cached). */
+export function preload(): Promise<unknown> {
+  return loadTrtcSdk();
+}

@@ -63,12 +63,14 @@ describe('session lifecycle', () => {
     expect(scripted.instances[0].disconnected).to.equal(true);
   });
 
-  it('imports the transport while the token request is in flight, not after it', async () => {
+  it('imports the transport, and starts its SDK download, while the token request is in flight', async () => {
     const el = await make();
     endpoint.reply({ json: lk('alpha', 'slow'), delayMs: 300 });
     const requested = performance.now();
     await el.start();
     expect(scripted.loadTimes[0] - requested).to.be.lessThan(150);
+    expect(scripted.preloadTimes).to.have.length(1);
+    expect(scripted.preloadTimes[0] - requested).to.be.lessThan(150);
   });
 
   it('start() twice while starting returns the same promise: one token request, one session', async () => {

@@ -50,4 +50,18 @@ describe('real SDKs through the npm build', () => {
     expect(trtc.getAudioTrack).to.be.a('function');
     trtc.destroy();
   });
+
+  for (const kind of ['livekit', 'agora', 'trtc'] as const) {
+    it(`${kind}: the install entry makes the plugin loadable, and its preload() fetches the SDK connect() uses`, async () => {
+      const registry = (await import('/dist/transports/registry.js' as string)) as typeof import('../../src/transports/registry.js');
+      await import(`/dist/transports/install/${kind}.js`);
+      const module = await registry.loadTransport(kind);
+      expect(module.createTransport).to.be.a('function');
+      const preloaded = await module.preload!();
+      const loaders = { livekit: 'loadLiveKitSdk', agora: 'loadAgoraSdk', trtc: 'loadTrtcSdk' } as const;
+      const plugins = (await plugin(kind)) as unknown as Record<string, () => Promise<unknown>>;
+      expect(preloaded).to.not.equal(undefined);
+      expect(preloaded).to.equal(await plugins[loaders[kind]]!());
+    });
+  }
 });

@@ -26,6 +26,8 @@ export function installScriptedTransport(kind = 'livekit', initial: Partial<Scri
   const instances: ScriptedInstance[] = [];
   let loads = 0;
   const loadTimes: number[] = [];
+  /** When the controller asked the module to preload its (pretend) SDK. */
+  const preloadTimes: number[] = [];
 
   const createTransport = (options: TransportOptions): Transport => {
     const instance: ScriptedInstance = { options, host: options.host, sent: [], disconnected: false, tracks: [] };
@@ -77,7 +79,12 @@ export function installScriptedTransport(kind = 'livekit', initial: Partial<Scri
   const restore = registerTransport(kind, async () => {
     loads++;
     loadTimes.push(performance.now());
-    return { createTransport };
+    return {
+      createTransport,
+      preload: async () => {
+        preloadTimes.push(performance.now());
+      },
+    };
   });
   return {
     script,
@@ -86,6 +93,7 @@ export function installScriptedTransport(kind = 'livekit', initial: Partial<Scri
       return loads;
     },
     loadTimes,
+    preloadTimes,
     restore,
   };
 }
