@@ -175,7 +175,9 @@ export async function sendStop(
   const url = stopUrl(tokenUrl);
   const json = JSON.stringify(body);
   if (beacon && typeof navigator.sendBeacon === 'function') {
-    if (navigator.sendBeacon(url, new Blob([json], { type: 'application/json' }))) return;
+    // text/plain is CORS-safelisted: a cross-origin beacon goes out without a preflight (which a beacon
+    // cannot pass, being credentialed). The server handler reads the stop body as JSON whatever its type.
+    if (navigator.sendBeacon(url, new Blob([json], { type: 'text/plain;charset=UTF-8' }))) return;
   }
   await fetchImpl(url, {
     method: 'POST',

@@ -315,10 +315,10 @@ describe('session lifecycle', () => {
     await el.start();
     expect(el.state).to.equal('connected');
     expect(el.sessionId).to.equal('s2');
-    const beacons: { url: string; body: string }[] = [];
+    const beacons: { url: string; body: string; type: string }[] = [];
     const realBeacon = navigator.sendBeacon.bind(navigator);
     navigator.sendBeacon = (url: string | URL, data?: BodyInit | null) => {
-      void (data as Blob).text().then((body) => beacons.push({ url: String(url), body }));
+      void (data as Blob).text().then((body) => beacons.push({ url: String(url), body, type: (data as Blob).type }));
       return true;
     };
     try {
@@ -328,6 +328,8 @@ describe('session lifecycle', () => {
       await waitFor(() => beacons.length === 1);
       expect(new URL(beacons[0].url).pathname).to.equal('/api/avatar/stop');
       expect(JSON.parse(beacons[0].body)).to.deep.equal({ provider: 'alpha', sessionId: 's2' });
+      // A CORS-safelisted type, so a cross-origin embed's beacon needs no preflight.
+      expect(beacons[0].type).to.equal('text/plain;charset=utf-8');
       expect(el.state).to.equal('ended');
       // One stop per session: the teardown did not send a second one.
       expect(endpoint.stops.filter((s) => (s.body as { sessionId: string }).sessionId === 's2')).to.have.length(0);
