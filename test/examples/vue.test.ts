@@ -25,4 +25,5 @@ test('Vue 3: isCustomElement renders the element, it starts, and @avatar-ready r
   assert.equal(run.state, 'connected');
   assert.equal(run.readyEventsRendered, '1', "Vue's @avatar-ready handler ran once and Vue rendered it");
   assert.equal(run.sessionsStarted, 1);
+  assert.deepEqual(run.sessionParams, { greeting: 'Hello from Vue' }, ':sessionParams reached the property, not an attribute');
 });

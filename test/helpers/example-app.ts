@@ -10,6 +10,8 @@ export interface AppRun {
   sessionsStarted: number;
   /** What the framework rendered from its own `avatar-ready` handler (`#ready-events`). */
   readyEventsRendered: string | null;
+  /** The element's `sessionParams` property, as the framework bound it (JSON). */
+  sessionParams: unknown;
   errors: string[];
 }
 
@@ -47,6 +49,7 @@ export async function runExampleApp(browser: Browser, dir: string, timeoutMs = 3
       state: document.querySelector('streaming-avatar')?.getAttribute('state') ?? null,
       sessionsStarted: (window as unknown as { __avatarSeen: { connecting: number } }).__avatarSeen.connecting,
       readyEventsRendered: document.querySelector('#ready-events')?.textContent?.trim() ?? null,
+      sessionParams: (document.querySelector('streaming-avatar') as (Element & { sessionParams?: unknown }) | null)?.sessionParams ?? null,
       errors: [] as string[],
     })).then((run) => ({ ...run, errors }));
   } finally {

@@ -8,7 +8,8 @@ import type { AvatarEventMap } from 'streaming-avatar';
   schemas: [CUSTOM_ELEMENTS_SCHEMA],
   template: `
     <h1>streaming-avatar in Angular</h1>
-    <!-- provider="local" needs no account; with a vendor, add avatar-id and token-url="/api/avatar". -->
+    <!-- provider="local" needs no account; with a vendor, add avatar-id and token-url="/api/avatar", and
+         import the vendor's transport once (import 'streaming-avatar/transports/livekit'). -->
     <streaming-avatar
       provider="local"
       autostart="muted"

@@ -7,7 +7,7 @@ export function App() {
   return (
     <main>
       <h1>streaming-avatar in React</h1>
-      {/* provider="local" needs no account; with a vendor, add avatarId and tokenUrl="/api/avatar". */}
+      {/* provider="local" needs no account; with a vendor, add avatarId and tokenUrl="/api/avatar", and import its transport once (import 'streaming-avatar/transports/livekit'). */}
       <StreamingAvatar
         provider="local"
         autostart="muted"
