@@ -16,7 +16,14 @@ export function buildSessionRequest(config: SessionConfig): SessionRequest {
   if (config.language) request.language = config.language;
   if (config.streamType) request.streamType = config.streamType;
   if (config.idleTimeout !== undefined) request.idleTimeout = config.idleTimeout;
-  return { ...request, ...(config.sessionParams ?? {}), provider: config.provider };
+  const params = config.sessionParams ?? {};
+  const merged: SessionRequest = { ...request, ...params, provider: config.provider };
+  // `voice` merges one level deep, so `sessionParams.voice.emotion` adds to `voice-id` instead of erasing it.
+  const voice = params.voice;
+  if (request.voice && typeof voice === 'object' && voice !== null && !Array.isArray(voice)) {
+    merged.voice = { ...request.voice, ...(voice as SessionRequest['voice']) };
+  }
+  return merged;
 }
 
 const STATUS_CODES: Record<number, AvatarErrorCode> = {

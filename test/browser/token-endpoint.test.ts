@@ -58,6 +58,14 @@ describe('the token endpoint contract', () => {
     expect(el.state).to.equal('connected');
   });
 
+  it('sessionParams.voice adds to the voice attributes instead of replacing them', async () => {
+    endpoint.reply({ json: localDescription('test-server', 'sess-voice') });
+    el = await fixture<StreamingAvatarElement>(html`<streaming-avatar provider="test-server" voice-id="v-1" voice-rate="0.9" token-url="/api/avatar"></streaming-avatar>`);
+    el.sessionParams = { voice: { rate: 1.1 } };
+    await el.start();
+    expect((endpoint.requests[0].body as { voice: unknown }).voice).to.deep.equal({ voiceId: 'v-1', rate: 1.1 });
+  });
+
   it('stop() tells the server to stop the vendor session (POST <token-url>/stop)', async () => {
     endpoint.reply({ json: localDescription('test-server', 'sess-stop') });
     el = await fixture<StreamingAvatarElement>(html`<streaming-avatar provider="test-server" token-url="/api/avatar?site=7"></streaming-avatar>`);
