@@ -36,6 +36,8 @@ describe('fake vendor', () => {
       }
       const konpro = await call('konpro', '/v1/streaming/create_token', {}, heygenKey);
       assert.equal(konpro.status, 401, "one vendor's key is not another's");
+      const konproMissing = await call('konpro', '/v1/streaming/create_token', {});
+      assert.equal(konproMissing.status, 401, 'KonPro refuses a missing key too');
     });
 
     it('uses a session token for one new session only', async () => {
@@ -176,6 +178,10 @@ describe('fake vendor', () => {
       assert.deepEqual([stopNoKey.status, stopNoKey.body.code], [401, 4010], 'the session token cannot stop');
       const badReason = await call('deepbrain', '/api/v2/sessions/stop', { session_id: 'x', reason: 'BORED' }, { 'studio-api-key': 'fake-deepbrain-user-key' });
       assert.deepEqual([badReason.status, badReason.body.code], [400, 4000]);
+      const wrongStudioKey = await call('deepbrain', '/api/v2/sessions/stop', { session_id: 'x' }, { 'studio-api-key': 'not-the-key' });
+      assert.deepEqual([wrongStudioKey.status, wrongStudioKey.body.code], [401, 4010], 'a wrong STUDIO-API-KEY is refused');
+      const stopUnknown = await call('deepbrain', '/api/v2/sessions/stop', { session_id: 'db_nope' }, { 'studio-api-key': 'fake-deepbrain-user-key' });
+      assert.deepEqual([stopUnknown.status, stopUnknown.body.code], [404, 4040], 'an unknown session id is refused');
     });
 
     it('relays talk, and the greeting once the page listens (not with lip_audio_mode)', async () => {
