@@ -193,6 +193,8 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
 
   private listen(sdk: AgoraSdk<T>, client: AgoraClient<T>): void {
     const { host } = this;
+    // The element plays the remote tracks in its own <video>, so a blocked autoplay is normally caught by
+    // session/playback.ts first; this covers audio the SDK plays itself (its page-wide autoplay check).
     const onAutoplayFailed = () => {
       if (this.live) host.audioBlocked(true);
     };
