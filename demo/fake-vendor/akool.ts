@@ -1,3 +1,4 @@
+import { AKOOL_CODES as FACT_CODES, AKOOL_MAX_DURATION_S, AKOOL_SUCCESS_CODE } from '../../src/providers/facts/akool.js';
 import { FAKE_AKOOL_AVATAR_IDENTITY, fakeAgora, fakeLivekit, fakeTrtc } from './credentials.js';
 import { bearer, check, firstProblem, isObject, json, newId, type Json, type RouteContext } from './http.js';
 import type { FakeDeps, FakeVendorModule } from './vendor.js';
@@ -7,8 +8,8 @@ import type { FakeDeps, FakeVendorModule } from './vendor.js';
  * Failure codes (UNCERTAIN, commonly seen): 1003 parameter error, 1008 not found, 1101 invalid
  * authorization, 1102 authorization missing.
  */
-export const AKOOL_CODES = { success: 1000, invalid: 1003, notFound: 1008, unauthorized: 1101, missingAuth: 1102 } as const;
-const MAX_DURATION_S = 3600;
+export const AKOOL_CODES = { success: AKOOL_SUCCESS_CODE, ...FACT_CODES } as const;
+const MAX_DURATION_S = AKOOL_MAX_DURATION_S;
 const DEFAULT_DURATION_S = 600;
 
 export function akoolFailure(code: number, msg: string): Response {

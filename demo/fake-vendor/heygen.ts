@@ -1,3 +1,4 @@
+import { DEFAULT_IDLE_TIMEOUT_S, HEYGEN_FACTS, SESSION_NOT_ACTIVE_CODE, UNAUTHORIZED_CODE } from '../../src/providers/facts/heygen.js';
 import { fakeLivekit } from './credentials.js';
 import { bearer, check, firstProblem, isObject, json, newId, type Json, type RouteContext } from './http.js';
 import type { FakeSession } from './sessions.js';
@@ -35,8 +36,7 @@ interface Dialect {
  * "Invalid params" and "Session is not in correct state". The code for an unknown session is not
  * documented (UNCERTAIN): 400006 with HTTP 404.
  */
-export const HEYGEN_CODES = { success: 100, unauthorized: 400112, invalid: 400006 } as const;
-const DEFAULT_IDLE_TIMEOUT_S = 120;
+export const HEYGEN_CODES = { success: HEYGEN_FACTS.successCodes[0]!, unauthorized: UNAUTHORIZED_CODE, invalid: SESSION_NOT_ACTIVE_CODE } as const;
 
 const dotPaths = (separator: string) => ({
   createToken: `/v1/streaming${separator}create_token`,

@@ -1,4 +1,5 @@
 import { AvatarError } from '../errors/avatar-error.js';
+import { AKOOL_SUCCESS_CODE } from './facts/akool.js';
 import type { SessionDescription } from '../session/session-description.js';
 import type { SpeakMode } from '../session/session-types.js';
 import {
@@ -22,7 +23,6 @@ import type { ProviderAdapter, ProviderContext } from './provider.js';
  * `interrupt` / `set-params` commands; the avatar answers with `chat`, `event` and command acks.
  */
 
-const SUCCESS = 1000;
 const MODES: Record<SpeakMode, 1 | 2> = { repeat: 1, chat: 2 };
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -114,7 +114,7 @@ export function createProvider(context: ProviderContext): ProviderAdapter {
           break;
         case 'command': {
           const pld = message.pld;
-          if (!isCommandAck(pld) || Number(pld.code) === SUCCESS) return;
+          if (!isCommandAck(pld) || Number(pld.code) === AKOOL_SUCCESS_CODE) return;
           if (pld.cmd === 'set-params') mode = undefined;
           events.error(
             new AvatarError('command-failed', `Akool rejected ${pld.cmd}: ${pld.msg ?? 'no reason given'} (code ${String(pld.code)}).`, {

@@ -1,5 +1,6 @@
 import type { AvatarErrorCode } from '../errors/avatar-error.js';
 import type { ProviderAdapter, ProviderContext } from './provider.js';
+import { DEEPBRAIN_DEFAULT_BASE_URL, DEEPBRAIN_ERROR_MEANINGS, DEEPBRAIN_SUCCESS_CODE, DEEPBRAIN_TALK_PATH } from './facts/deepbrain.js';
 import { SpeechActivity } from './speech-activity.js';
 import { envelopeCode, postVendor, runCommand, type VendorApi } from './vendor-rest.js';
 
@@ -9,20 +10,15 @@ import { envelopeCode, postVendor, runCommand, type VendorApi } from './vendor-r
  * interrupt, so speaking comes from the avatar's audio level and `interrupt()` is `unsupported`.
  */
 
-export const DEEPBRAIN_DEFAULT_BASE_URL = 'https://ai-streamer.deepbrain.io';
+export { DEEPBRAIN_DEFAULT_BASE_URL };
 
-const SUCCESS = 1000;
-
-/** DeepBrain's documented error codes (providers.md §3.5): what they mean, and the element's code. */
-const ERRORS: Record<number, { meaning: string; code: AvatarErrorCode }> = {
-  4000: { meaning: 'invalid request', code: 'command-failed' },
-  4010: { meaning: 'session token rejected', code: 'command-failed' },
-  4030: { meaning: 'forbidden', code: 'command-failed' },
-  // The session no longer exists (ended by its maximum duration, or stopped by the server).
-  4040: { meaning: 'session not found', code: 'not-started' },
-  4290: { meaning: 'rate limited', code: 'command-failed' },
-  5000: { meaning: 'DeepBrain server error', code: 'command-failed' },
-};
+/**
+ * The element's code for each of DeepBrain's (meanings in facts/deepbrain.ts): a refused command is
+ * `command-failed`; 4040 means the session no longer exists (its maximum duration, or a server stop).
+ */
+const ELEMENT_CODES: Readonly<Record<number, AvatarErrorCode>> = { 4040: 'not-started' };
+const elementCode = (code: number): AvatarErrorCode | undefined =>
+  ELEMENT_CODES[code] ?? (Object.hasOwn(DEEPBRAIN_ERROR_MEANINGS, code) ? 'command-failed' : undefined);
 
 export function createProvider(context: ProviderContext): ProviderAdapter {
   const { description, events } = context;
@@ -30,17 +26,17 @@ export function createProvider(context: ProviderContext): ProviderAdapter {
     name: 'DeepBrain',
     baseUrl: description.apiBaseUrl ?? DEEPBRAIN_DEFAULT_BASE_URL,
     token: description.sessionToken,
-    succeeded: (body) => body.code === undefined || body.code === SUCCESS,
+    succeeded: (body) => body.code === undefined || Number(body.code) === DEEPBRAIN_SUCCESS_CODE,
     errorCode: (status, body) => {
       const code = envelopeCode(body);
-      return (typeof code === 'number' ? ERRORS[code]?.code : undefined) ?? (status === 404 ? 'not-started' : undefined);
+      return (typeof code === 'number' ? elementCode(code) : undefined) ?? (status === 404 ? 'not-started' : undefined);
     },
     explain: (body) => {
       const code = envelopeCode(body);
-      return typeof code === 'number' ? ERRORS[code]?.meaning : undefined;
+      return typeof code === 'number' ? DEEPBRAIN_ERROR_MEANINGS[code] : undefined;
     },
   };
-  const talkPath = `/api/v2/sessions/${encodeURIComponent(description.sessionId)}/talk`;
+  const talkPath = DEEPBRAIN_TALK_PATH(description.sessionId);
   let activity: SpeechActivity | undefined;
   let disposed = false;
 

@@ -2,6 +2,7 @@ import { AvatarError } from '../errors/avatar-error.js';
 import { decodeText } from '../transports/media.js';
 import type { EndedReason, SpeakMode } from '../session/session-types.js';
 import type { ProviderAdapter, ProviderContext } from './provider.js';
+import { HEYGEN_FACTS, KONPRO_FACTS, SESSION_NOT_ACTIVE_CODE, type HeygenFamilyFacts } from './facts/heygen.js';
 import { envelopeCode, isEnvelope, optionSeconds, postVendor, runCommand, type VendorApi } from './vendor-rest.js';
 
 /**
@@ -10,44 +11,10 @@ import { envelopeCode, isEnvelope, optionSeconds, postVendor, runCommand, type V
  * the avatar's events from the LiveKit data channel.
  */
 
-export interface HeygenPaths {
-  start: string;
-  task: string;
-  interrupt: string;
-  keepAlive: string;
-  stop: string;
-}
-
-export interface HeygenFlavour {
-  name: string;
-  /** Production REST host, used when the description has no `apiBaseUrl`. */
-  defaultBaseUrl: string;
-  paths: HeygenPaths;
-}
-
-export const HEYGEN: HeygenFlavour = {
-  name: 'HeyGen',
-  defaultBaseUrl: 'https://api.heygen.com',
-  paths: {
-    start: '/v1/streaming.start',
-    task: '/v1/streaming.task',
-    interrupt: '/v1/streaming.interrupt',
-    keepAlive: '/v1/streaming.keep_alive',
-    stop: '/v1/streaming.stop',
-  },
-};
-
-export const KONPRO: HeygenFlavour = {
-  name: 'KonPro',
-  defaultBaseUrl: 'https://api.konpro.ai',
-  paths: {
-    start: '/v1/streaming/start',
-    task: '/v1/streaming/task',
-    interrupt: '/v1/streaming/interrupt',
-    keepAlive: '/v1/streaming/keep_alive',
-    stop: '/v1/streaming/stop',
-  },
-};
+/** The browser's view of a HeyGen-family vendor: its facts (providers/facts/heygen.ts). */
+export type HeygenFlavour = HeygenFamilyFacts;
+export const HEYGEN: HeygenFlavour = HEYGEN_FACTS;
+export const KONPRO: HeygenFlavour = KONPRO_FACTS;
 
 /**
  * UNCERTAIN (providers.md §1.3): the REST docs and KonPro say `task_type` is `repeat` or `chat`; HeyGen's
@@ -56,18 +23,11 @@ export const KONPRO: HeygenFlavour = {
 const TASK_TYPES: Record<SpeakMode, string> = { repeat: 'repeat', chat: 'chat' };
 
 /**
- * UNCERTAIN (providers.md §0): HeyGen answers `{code: 100, …}` on success; KonPro's success code is not
- * documented (it may send `{error, data}` instead), so 0 and 200 count as success too.
- */
-const SUCCESS_CODES: readonly unknown[] = [100, 0, 200];
-
-/**
- * `400006 Session is not in correct state`: the vendor closed the session (idle timeout, duration
- * limit). KonPro is assumed to use the same code (UNCERTAIN). The SDK issue reports the text
- * "session state wrong: closed" for the same case.
+ * The vendor closed the session (idle timeout, duration limit): its "not in correct state" code, or the
+ * text the SDK issue reports for the same case ("session state wrong: closed").
  */
 function isSessionClosed(body: unknown): boolean {
-  if (envelopeCode(body) === 400006) return true;
+  if (envelopeCode(body) === SESSION_NOT_ACTIVE_CODE) return true;
   const message = isEnvelope(body) ? body.message : undefined;
   return typeof message === 'string' && /not in correct state|session state wrong/i.test(message);
 }
@@ -95,7 +55,7 @@ export function createHeygenProvider(context: ProviderContext, flavour: HeygenFl
     name: flavour.name,
     baseUrl: description.apiBaseUrl ?? flavour.defaultBaseUrl,
     token: description.sessionToken,
-    succeeded: (body) => (body.code === undefined || SUCCESS_CODES.includes(body.code)) && !body.error,
+    succeeded: (body) => (body.code === undefined || flavour.successCodes.includes(Number(body.code))) && !body.error,
     errorCode: (_status, body) => (isSessionClosed(body) ? 'not-started' : undefined),
   };
   const idleTimeout = optionSeconds(description.options, 'idleTimeout');

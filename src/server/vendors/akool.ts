@@ -1,4 +1,5 @@
 import { AvatarError } from '../../errors/avatar-error.js';
+import { AKOOL_CODES, AKOOL_MAX_DURATION_S, AKOOL_SUCCESS_CODE } from '../../providers/facts/akool.js';
 import type { SessionDescription } from '../../session/session-description.js';
 import type { TransportCredentials } from '../../transports/transport.js';
 import { callVendor, isObject, joinUrl, vendorString, type Envelope, type Json } from '../http.js';
@@ -18,19 +19,14 @@ const STREAM_TYPES = ['agora', 'livekit', 'trtc'] as const;
 type StreamType = (typeof STREAM_TYPES)[number];
 /** Akool pre-charges the whole duration, so the server always asks for a bounded one. */
 const DEFAULT_DURATION_S = 600;
-const MAX_DURATION_S = 3600;
 /** Session `status` 4 means the vendor could not start it. */
 const STATUS_FAILED = 4;
 
-/**
- * Akool answers HTTP 200 with `{code, msg}`; 1000 is success. Which codes mean a bad key is not on a page
- * we could read: 1101 ("invalid authorization / token expired") and 1102 ("authorization cannot be
- * empty") are the commonly seen ones. UNCERTAIN: extend this table when more are confirmed.
- */
+/** Akool's `{code, msg}` envelope (codes in facts/akool.ts). */
 const ENVELOPE: Envelope = {
   vendor: 'Akool',
-  isSuccess: (body) => isObject(body) && Number(body.code) === 1000,
-  codes: { 1101: 'vendor-unauthorized', 1102: 'vendor-unauthorized' },
+  isSuccess: (body) => isObject(body) && Number(body.code) === AKOOL_SUCCESS_CODE,
+  codes: { [AKOOL_CODES.unauthorized]: 'vendor-unauthorized', [AKOOL_CODES.missingAuth]: 'vendor-unauthorized' },
 };
 
 /** The TRTC credential names differ between the vendor's demo and its OpenAPI page (UNCERTAIN): take either. */
@@ -123,7 +119,7 @@ export const akool: Vendor<AkoolProviderConfig> = {
     const body = mergeVendorFields(
       compact({
         avatar_id: fields.string('avatarId', { required: true, maxLength: 200 }),
-        duration: fields.number('duration', { min: 1, max: MAX_DURATION_S }) ?? config.defaultDuration ?? DEFAULT_DURATION_S,
+        duration: fields.number('duration', { min: 1, max: AKOOL_MAX_DURATION_S }) ?? config.defaultDuration ?? DEFAULT_DURATION_S,
         voice_id: fields.object('voice')?.string('voiceId', { maxLength: 200 }),
         voice_url: fields.string('voiceUrl', { maxLength: 2000 }),
         language: fields.string('language', { maxLength: 35 }),

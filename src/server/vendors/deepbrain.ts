@@ -1,3 +1,4 @@
+import { DEEPBRAIN_DEFAULT_BASE_URL, DEEPBRAIN_DURATION_UNIT_S, DEEPBRAIN_SUCCESS_CODE } from '../../providers/facts/deepbrain.js';
 import type { SessionDescription } from '../../session/session-description.js';
 import { callVendor, isObject, joinUrl, vendorString, type Envelope, type Json } from '../http.js';
 import type { DeepBrainProviderConfig } from '../types.js';
@@ -9,18 +10,12 @@ import { describeOrStop, requireSecret, type Vendor } from './vendor.js';
  * (JWT); `sessions/start` with Bearer → LiveKit credentials. The browser talks with the same Bearer token;
  * stopping needs the account key (`STUDIO-API-KEY`), so only the server can do it.
  */
-const DEFAULT_BASE_URL = 'https://ai-streamer.deepbrain.io';
 const PATHS = { token: '/api/v2/sessions/token', start: '/api/v2/sessions/start', stop: '/api/v2/sessions/stop' };
-
-/**
- * Unit of `max_session_duration`: undocumented; the example value (20) reads like minutes. UNCERTAIN:
- * correct it here if the vendor confirms seconds.
- */
-export const DEEPBRAIN_DURATION_UNIT_S = 60;
+export { DEEPBRAIN_DURATION_UNIT_S };
 
 const ENVELOPE: Envelope = {
   vendor: 'DeepBrain',
-  isSuccess: (body) => isObject(body) && body.code === 1000,
+  isSuccess: (body) => isObject(body) && Number(body.code) === DEEPBRAIN_SUCCESS_CODE,
   codes: {
     4000: 'vendor-error',
     4010: 'vendor-unauthorized',
@@ -38,7 +33,7 @@ export const deepbrain: Vendor<DeepBrainProviderConfig> = {
     await callVendor(http, {
       envelope: ENVELOPE,
       what: 'sessions/stop',
-      url: joinUrl(config.baseUrl ?? DEFAULT_BASE_URL, PATHS.stop),
+      url: joinUrl(config.baseUrl ?? DEEPBRAIN_DEFAULT_BASE_URL, PATHS.stop),
       headers: { 'STUDIO-API-KEY': config.userKey },
       body: { session_id: sessionId, reason: 'USER_CLOSED' },
     });
@@ -64,7 +59,7 @@ export const deepbrain: Vendor<DeepBrainProviderConfig> = {
       }),
       vendorFields,
     );
-    const baseUrl = config.baseUrl ?? DEFAULT_BASE_URL;
+    const baseUrl = config.baseUrl ?? DEEPBRAIN_DEFAULT_BASE_URL;
 
     const tokenAnswer = await callVendor(http, {
       envelope: ENVELOPE,

@@ -1,3 +1,4 @@
+import { DEFAULT_IDLE_TIMEOUT_S, HEYGEN_FACTS, KONPRO_FACTS, SESSION_NOT_ACTIVE_CODE, UNAUTHORIZED_CODE, type HeygenFamilyFacts } from '../../providers/facts/heygen.js';
 import type { SessionDescription } from '../../session/session-description.js';
 import { callVendor, isObject, joinUrl, VendorError, vendorString, type Envelope, type Json } from '../http.js';
 import type { ApiKeyProviderConfig, KonProProviderConfig } from '../types.js';
@@ -13,59 +14,40 @@ import { describeOrStop, expiresAt, requireSecret, type Vendor } from './vendor.
  * <session token>`, which binds the token to the session the browser then drives (`start`, `task`,
  * `interrupt`, `keep_alive`, `stop`, all Bearer). The server's stop uses the API key.
  */
-interface Dialect {
-  provider: 'heygen' | 'konpro';
+/** The server's view of a HeyGen-family vendor: its facts (providers/facts/heygen.ts) and its envelope. */
+interface Dialect extends HeygenFamilyFacts {
   envelope: Envelope;
-  defaultBaseUrl: string;
-  paths: { createToken: string; newSession: string; stop: string };
-  /** `version` sent to `new`: HeyGen's LiveKit flavour is "v2"; KonPro documents only "v1" (UNCERTAIN). */
-  version: string;
-  sttProviders: readonly string[];
+  /** The server-only calls (the key, or the one-time token made with it). */
+  serverPaths: { createToken: string; newSession: string };
 }
 
-/**
- * Success envelopes: `create_token` answers `{error: null, data}`, the rest `{code: 100, message, data}`.
- * KonPro's success code is undocumented (UNCERTAIN), so its table also accepts 0 and 200.
- */
-function familyEnvelope(vendor: string, successCodes: readonly number[]): Envelope {
+/** Success envelopes: `create_token` answers `{error: null, data}`, the rest `{code, message, data}`. */
+function familyEnvelope(facts: HeygenFamilyFacts): Envelope {
   return {
-    vendor,
+    vendor: facts.name,
     isSuccess: (body) =>
       isObject(body) &&
       (body.error === undefined || body.error === null) &&
-      (body.code === undefined || successCodes.includes(Number(body.code))),
-    // 400112 is HeyGen's "unauthorized" (seen as 401 on streaming.new).
-    codes: { 400112: 'vendor-unauthorized' },
+      (body.code === undefined || facts.successCodes.includes(Number(body.code))),
+    codes: { [UNAUTHORIZED_CODE]: 'vendor-unauthorized' },
   };
 }
 
 export const HEYGEN: Dialect = {
-  provider: 'heygen',
-  envelope: familyEnvelope('HeyGen', [100]),
-  defaultBaseUrl: 'https://api.heygen.com',
-  paths: { createToken: '/v1/streaming.create_token', newSession: '/v1/streaming.new', stop: '/v1/streaming.stop' },
-  version: 'v2',
-  sttProviders: ['deepgram', 'gladia'],
+  ...HEYGEN_FACTS,
+  envelope: familyEnvelope(HEYGEN_FACTS),
+  serverPaths: { createToken: '/v1/streaming.create_token', newSession: '/v1/streaming.new' },
 };
-
 export const KONPRO: Dialect = {
-  provider: 'konpro',
-  envelope: familyEnvelope('KonPro', [100, 200, 0]),
-  defaultBaseUrl: 'https://api.konpro.ai',
-  paths: { createToken: '/v1/streaming/create_token', newSession: '/v1/streaming/new', stop: '/v1/streaming/stop' },
-  version: 'v1',
-  sttProviders: ['deepgram', 'gladia', 'assembly_ai'],
+  ...KONPRO_FACTS,
+  envelope: familyEnvelope(KONPRO_FACTS),
+  serverPaths: { createToken: '/v1/streaming/create_token', newSession: '/v1/streaming/new' },
 };
 
 const QUALITIES = ['high', 'medium', 'low'] as const;
 const ENCODINGS = ['H264', 'VP8'] as const;
 /** The SDK's spelling (lower case); the docs capitalise them. */
 const EMOTIONS = ['excited', 'serious', 'friendly', 'soothing', 'broadcaster'] as const;
-/** "Session is not in correct state": with HTTP 400 the session exists but has already ended. */
-const SESSION_NOT_ACTIVE = 400006;
-
-/** The vendor's idle timeout when none is asked for (docs: 120 s). */
-const DEFAULT_IDLE_TIMEOUT_S = 120;
 
 export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & KonProProviderConfig> {
   const baseUrlOf = (config: ApiKeyProviderConfig) => config.baseUrl ?? dialect.defaultBaseUrl;
@@ -85,7 +67,7 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
         error instanceof VendorError &&
         error.vendorStatus === 400 &&
         isObject(error.vendorBody) &&
-        Number(error.vendorBody.code) === SESSION_NOT_ACTIVE;
+        Number(error.vendorBody.code) === SESSION_NOT_ACTIVE_CODE;
       if (!alreadyEnded) throw error;
     }
   };
@@ -126,7 +108,7 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
       const tokenAnswer = await callVendor(http, {
         envelope: dialect.envelope,
         what: 'create_token',
-        url: joinUrl(baseUrl, dialect.paths.createToken),
+        url: joinUrl(baseUrl, dialect.serverPaths.createToken),
         headers: { 'x-api-key': config.apiKey },
         body: {},
       });
@@ -136,7 +118,7 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
       const answer = await callVendor(http, {
         envelope: dialect.envelope,
         what: 'new',
-        url: joinUrl(baseUrl, dialect.paths.newSession),
+        url: joinUrl(baseUrl, dialect.serverPaths.newSession),
         headers: { authorization: `Bearer ${sessionToken}` },
         body,
       });

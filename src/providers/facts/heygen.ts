@@ -1,0 +1,68 @@
+/**
+ * What we know of HeyGen's streaming API v1 and of KonPro, its clone with slash paths: the one place the
+ * browser adapter (providers/heygen.ts) and the server (server/vendors/heygen.ts) read them from. Each
+ * guess is marked UNCERTAIN with its section in shared/providers.md. The browser bundle includes this
+ * file, so it holds only what the browser may know: no key, header or server-only path (`create_token` and
+ * `new` stay in server/vendors/heygen.ts).
+ */
+export interface HeygenFamilyFacts {
+  provider: 'heygen' | 'konpro';
+  name: string;
+  /** Production REST host; tests and the fake vendor override it with `baseUrl`/`apiBaseUrl`. */
+  defaultBaseUrl: string;
+  /** The calls the browser makes with the session token (and the server's stop). */
+  paths: {
+    start: string;
+    task: string;
+    interrupt: string;
+    keepAlive: string;
+    stop: string;
+  };
+  /** Envelope codes that mean success. */
+  successCodes: readonly number[];
+  /** `version` sent to `new`. */
+  version: string;
+  sttProviders: readonly string[];
+}
+
+/** The vendor's code for "Session is not in correct state": the session exists but has already ended. */
+export const SESSION_NOT_ACTIVE_CODE = 400006;
+/** HeyGen's "unauthorized" (seen as HTTP 401 on streaming.new). */
+export const UNAUTHORIZED_CODE = 400112;
+/** The vendor's idle timeout when none is asked for (docs: 120 s). */
+export const DEFAULT_IDLE_TIMEOUT_S = 120;
+
+const dotted = (name: string) => `/v1/streaming.${name}`;
+const slashed = (name: string) => `/v1/streaming/${name}`;
+const pathsOf = (path: (name: string) => string): HeygenFamilyFacts['paths'] => ({
+  start: path('start'),
+  task: path('task'),
+  interrupt: path('interrupt'),
+  keepAlive: path('keep_alive'),
+  stop: path('stop'),
+});
+
+export const HEYGEN_FACTS: HeygenFamilyFacts = {
+  provider: 'heygen',
+  name: 'HeyGen',
+  defaultBaseUrl: 'https://api.heygen.com',
+  paths: pathsOf(dotted),
+  successCodes: [100],
+  // HeyGen's LiveKit flavour.
+  version: 'v2',
+  sttProviders: ['deepgram', 'gladia'],
+};
+
+export const KONPRO_FACTS: HeygenFamilyFacts = {
+  provider: 'konpro',
+  name: 'KonPro',
+  defaultBaseUrl: 'https://api.konpro.ai',
+  paths: pathsOf(slashed),
+  // UNCERTAIN (providers.md §0, §2.2): KonPro's success code is undocumented (it may answer `{error, data}`
+  // without a code), so 0 and 200 count as success beside HeyGen's 100.
+  successCodes: [100, 200, 0],
+  // UNCERTAIN (providers.md §2.2): KonPro documents only "v1" (default "v1"); which transport that gives is
+  // not said. KonPro is also assumed to use HeyGen's 400006 for a closed session.
+  version: 'v1',
+  sttProviders: ['deepgram', 'gladia', 'assembly_ai'],
+};
