@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import terser from '@rollup/plugin-terser';
 import { rollup, type OutputChunk, type Plugin, type RollupOptions } from 'rollup';
@@ -59,6 +59,45 @@ const stripTypes = (): Plugin => ({
 
 const found = (code: string, needles: string[]) => needles.filter((needle) => code.includes(needle));
 
+/** The npm build's browser entries (everything in package.json `exports` but `./server`). */
+const DIST_BROWSER_ENTRIES = [
+  'dist/index.js',
+  'dist/define.js',
+  'dist/frameworks/react.js',
+  'dist/frameworks/jsx.js',
+  'dist/frameworks/vue.js',
+  'dist/transports/install/livekit.js',
+  'dist/transports/install/agora.js',
+  'dist/transports/install/trtc.js',
+];
+
+/** Every dist/ file the browser entries reach through relative static and dynamic imports. */
+function reachableFromBrowserEntries(): string[] {
+  const seen = new Set<string>();
+  const queue = DIST_BROWSER_ENTRIES.map((entry) => resolve(root, entry));
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8');
+    for (const [, spec] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.{1,2}\/[^"']+)["']/g)) {
+      queue.push(resolve(dirname(file), spec!));
+    }
+  }
+  return [...seen].map((file) => relative(root, file)).sort();
+}
+
+const filesUnder = (dir: string) =>
+  readdirSync(resolve(root, dir), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)));
+
+/** The `sources` a source map names (what the file was built from). */
+const mapSources = (file: string): string[] => {
+  const map = `${file}.map`;
+  return existsSync(resolve(root, map)) ? (JSON.parse(readFileSync(resolve(root, map), 'utf8')) as { sources: string[] }).sources : [];
+};
+
 describe('browser bundle', { timeout: 120_000 }, () => {
   it('contains no server module, server-only string or configured key', async () => {
     const configPath: string = '../../rollup.config.mjs';
@@ -71,6 +110,30 @@ describe('browser bundle', { timeout: 120_000 }, () => {
     assert.deepEqual(modules.filter((id) => id.includes('/src/server/') || id.includes('/fake-vendor/')), []);
     assert.deepEqual(found(code, SERVER_MARKERS), []);
     assert.deepEqual(found(code, KEY_STRINGS), []);
+  });
+
+  // The files on disk, as `npm test` built them (`npm run build`): what npm and the CDN actually ship.
+  it('the built browser files (dist/ browser entries and cdn/) hold no server module and no key header logic', () => {
+    assert.ok(existsSync(resolve(root, 'dist/index.js')) && existsSync(resolve(root, 'cdn/streaming-avatar.js')), 'run `npm run build` first (`npm test` does)');
+    const dist = reachableFromBrowserEntries();
+    assert.ok(dist.includes('dist/transports/registry.js') && dist.includes('dist/providers/heygen.js'), 'the import walk reached the lazy modules');
+    const cdn = filesUnder('cdn').filter((file) => file.endsWith('.js'));
+    assert.ok(cdn.length > 10, 'the CDN build has its chunks');
+    const browserFiles = [...dist, ...cdn];
+    assert.deepEqual(dist.filter((file) => file.startsWith('dist/server/')), [], 'no dist/server module is reachable from a browser entry');
+    const builtFromServer = (file: string) => mapSources(file).some((source) => /(^|\/)src\/server\//.test(source));
+    const fromServer = browserFiles.filter(builtFromServer);
+    assert.deepEqual(fromServer, [], 'no browser file was built from src/server');
+    for (const file of browserFiles) {
+      const code = readFileSync(resolve(root, file), 'utf8');
+      assert.deepEqual(found(code, SERVER_MARKERS), [], `${file} holds server-only strings`);
+      assert.deepEqual(found(code, KEY_STRINGS), [], `${file} holds a configured key`);
+    }
+    // Control: the walk and the markers do find the server files when pointed at them.
+    const server = filesUnder('dist/server').filter((file) => file.endsWith('.js'));
+    const serverCode = server.map((file) => readFileSync(resolve(root, file), 'utf8')).join('\n');
+    assert.deepEqual(found(serverCode, ['createSessionHandler', 'STUDIO-API-KEY', 'x-api-key']), ['createSessionHandler', 'STUDIO-API-KEY', 'x-api-key']);
+    assert.ok(builtFromServer('dist/server/session-handler.js'), 'source maps name their server sources');
   });
 
   it('would notice server code (control: the same check on the server entry)', async () => {
