@@ -154,10 +154,15 @@ export function createChromaKey(video: HTMLVideoElement, options: ChromaKeyOptio
     if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) return;
     if (!useVideoFrames && video.currentTime === lastTime) return;
     lastTime = video.currentTime;
-    if (canvas.width !== video.videoWidth || canvas.height !== video.videoHeight) {
-      canvas.width = video.videoWidth;
-      canvas.height = video.videoHeight;
-      gl.viewport(0, 0, canvas.width, canvas.height);
+    // No more pixels than the screen shows (a 720p avatar in a 480 px box keys 480x270), never more than the video has.
+    const { videoWidth: w, videoHeight: h } = video;
+    const scale = Math.min(1, Math.max((canvas.clientWidth * devicePixelRatio) / w, (canvas.clientHeight * devicePixelRatio) / h)) || 1;
+    const width = Math.round(w * scale);
+    const height = Math.round(h * scale);
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
+      gl.viewport(0, 0, width, height);
     }
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGB, gl.RGB, gl.UNSIGNED_BYTE, video);
     gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);

@@ -48,8 +48,10 @@ const parts = (el: StreamingAvatarElement) => {
   };
 };
 
-async function keyedCanvas(el: StreamingAvatarElement): Promise<HTMLCanvasElement> {
-  await waitFor(() => (parts(el).canvas?.width ?? 0) > 0, 5000, 'a keyed frame on the canvas');
+/** The output canvas once it has keyed a frame: it takes the frame's size (or its box's) only when it draws one. */
+async function keyedCanvas(el: StreamingAvatarElement, size: [number, number] = [160, 90]): Promise<HTMLCanvasElement> {
+  const drawn = () => parts(el).canvas?.width === size[0] && parts(el).canvas?.height === size[1];
+  await waitFor(drawn, 5000, `a keyed ${size.join('x')} frame on the canvas`);
   return parts(el).canvas!;
 }
 
@@ -157,9 +159,24 @@ describe('background (chroma key)', () => {
     expect(kept[3]).to.equal(255);
   });
 
+  it('keys no more pixels than the box shows: a 1280x720 video in a 480 px element keys 480x270', async () => {
+    uninstall();
+    uninstall = installGreenScreen(1280, 720);
+    const el = await make('background="transparent" style="--streaming-avatar-width: 480px"');
+    await el.start();
+    const canvas = await keyedCanvas(el, [480 * devicePixelRatio, 270 * devicePixelRatio]);
+    expect([canvas.width, canvas.height]).to.deep.equal([480 * devicePixelRatio, 270 * devicePixelRatio]);
+    const [green, kept] = await readOutput(el, [
+      [0.25, 0.5],
+      [0.75, 0.5],
+    ]);
+    expect([green[3], kept[3]]).to.deep.equal([0, 255]);
+  });
+
   it('paints the chosen colour or image behind the canvas, and the host background gives way', async () => {
     const el = await make('background="rgb(1, 2, 3)"');
-    expect(getComputedStyle(parts(el).layer).backgroundColor).to.equal('rgb(1, 2, 3)');
+    // Painted by the lazily loaded part, once it is in.
+    await waitFor(() => getComputedStyle(parts(el).layer).backgroundColor === 'rgb(1, 2, 3)', 5000, 'the background colour');
     expect(getComputedStyle(el).backgroundColor).to.equal('rgba(0, 0, 0, 0)');
     el.setAttribute('background', 'url("data:image/gif;base64,R0lGODlhAQABAAAAACw=")');
     await el.updateComplete;
