@@ -94,7 +94,10 @@ function program(gl: GL): WebGLProgram | null {
 
 /** WebGL 2, else WebGL 1; `undefined` where neither is available (the caller falls back to the plain video). */
 function context(canvas: HTMLCanvasElement): GL | undefined {
-  const attributes: WebGLContextAttributes = { alpha: true, premultipliedAlpha: true, antialias: false, depth: false, stencil: false };
+  // desynchronized: frames go to the compositor straight from the canvas, without waiting on the page's
+  // own frame. With software GL (no GPU) that skips a full-frame readback per frame, which alone cost more
+  // than the 33 ms of a 30 fps frame at 720p; a video has no DOM it must stay in step with.
+  const attributes: WebGLContextAttributes = { alpha: true, premultipliedAlpha: true, antialias: false, depth: false, stencil: false, desynchronized: true };
   try {
     return (canvas.getContext('webgl2', attributes) ?? canvas.getContext('webgl', attributes)) || undefined;
   } catch {
