@@ -103,7 +103,8 @@ export function parseBackground(value: string | null | undefined): Background | 
 export function parseKeyColor(value: string | null | undefined): string {
   if (!present(value)) return DEFAULT_KEY_COLOR;
   const v = value.trim();
-  if (v.toLowerCase() === 'transparent' || !cssAccepts('color', v)) throw bad('key-color', value, 'a CSS colour such as #00ff00');
+  // The shader needs the colour itself: var() and currentcolor have none outside a style context.
+  if (/^(transparent|currentcolor)$|var\(/i.test(v) || !cssAccepts('color', v)) throw bad('key-color', value, 'a CSS colour such as #00ff00');
   return v;
 }
 

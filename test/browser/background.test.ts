@@ -210,6 +210,7 @@ describe('background (chroma key)', () => {
     ['background', 'not-a-colour'],
     ['background', 'url(a.png) extra'],
     ['key-color', 'banana'],
+    ['key-color', 'var(--brand)'],
     ['key-tolerance', '2'],
     ['key-tolerance', 'loose'],
   ];
