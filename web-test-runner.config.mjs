@@ -24,6 +24,9 @@ const baseArgs = [
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--js-flags=--expose-gc',
+  // WebGL on the CPU (SwiftShader) with --disable-gpu: the `background` chroma-key tests need a real context.
+  // This Chromium still falls back to it on its own; the flag keeps it so where that fallback is gone.
+  '--enable-unsafe-swiftshader',
 ];
 
 const chromium = (extraArgs = []) =>

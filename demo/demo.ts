@@ -36,6 +36,12 @@ streamTypeSelect.addEventListener('change', applyProvider);
 avatarIdInput.addEventListener('change', applyProvider);
 applyProvider();
 
+const backgroundSelect = document.querySelector<HTMLSelectElement>('#background')!;
+backgroundSelect.addEventListener('change', () => {
+  if (backgroundSelect.value) avatar.setAttribute('background', backgroundSelect.value);
+  else avatar.removeAttribute('background');
+});
+
 const byId = (id: string) => document.getElementById(id) as HTMLButtonElement;
 byId('start').addEventListener('click', () => avatar.start().catch(() => undefined));
 byId('stop').addEventListener('click', () => void avatar.stop());

@@ -19,6 +19,9 @@ export interface RawSettings {
   idleTimeout?: string | null | undefined;
   voiceChat?: string | null | undefined;
   loading?: string | null | undefined;
+  background?: string | null | undefined;
+  keyColor?: string | null | undefined;
+  keyTolerance?: string | null | undefined;
   autostart: string | null | undefined;
   sessionParams: unknown;
   fetchSession: FetchSession | undefined;
@@ -75,6 +78,41 @@ export function parseLoading(value: string | null | undefined): Loading {
   if (value === null || value === undefined || value.trim() === '' || value.trim().toLowerCase() === 'eager') return 'eager';
   if (value.trim().toLowerCase() === 'lazy') return 'lazy';
   throw bad('loading', value, '"eager" or "lazy"');
+}
+
+/** What shows through the keyed-out backdrop: nothing (`transparent`), a colour, or an image. */
+export type Background = { kind: 'transparent' } | { kind: 'color'; value: string } | { kind: 'image'; value: string };
+
+/** Vendors' digital green screens are pure green; the default tolerance also takes broadcast chroma green (#00b140). */
+export const DEFAULT_KEY_COLOR = '#00ff00';
+export const DEFAULT_KEY_TOLERANCE = 0.3;
+
+/** `CSS.supports` where there is a CSS engine; SSR has none, and the browser checks again on upgrade. */
+const cssAccepts = (property: string, value: string) => typeof CSS === 'undefined' || CSS.supports(property, value);
+
+/** `background`: absent (no keying), `transparent`, a CSS colour, or a CSS image such as `url(...)`. */
+export function parseBackground(value: string | null | undefined): Background | undefined {
+  if (!present(value)) return undefined;
+  const v = value.trim();
+  if (v.toLowerCase() === 'transparent') return { kind: 'transparent' };
+  if (cssAccepts('color', v)) return { kind: 'color', value: v };
+  if (/^[a-z-]+\(/i.test(v) && cssAccepts('background-image', v)) return { kind: 'image', value: v };
+  throw bad('background', value, '"transparent", a CSS colour or url(...)');
+}
+
+export function parseKeyColor(value: string | null | undefined): string {
+  if (!present(value)) return DEFAULT_KEY_COLOR;
+  const v = value.trim();
+  // The shader needs the colour itself: var() and currentcolor have none outside a style context.
+  if (/^(transparent|currentcolor)$|var\(/i.test(v) || !cssAccepts('color', v)) throw bad('key-color', value, 'a CSS colour such as #00ff00');
+  return v;
+}
+
+export function parseKeyTolerance(value: string | null | undefined): number {
+  if (!present(value)) return DEFAULT_KEY_TOLERANCE;
+  const tolerance = Number(value);
+  if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > 1) throw bad('key-tolerance', value, 'a number from 0 to 1');
+  return tolerance;
 }
 
 /**
@@ -142,6 +180,9 @@ export function readConfig(raw: RawSettings): SessionConfig {
   parseAutostart(raw.autostart);
   parseVoiceChat(raw.voiceChat);
   parseLoading(raw.loading);
+  parseBackground(raw.background);
+  parseKeyColor(raw.keyColor);
+  parseKeyTolerance(raw.keyTolerance);
   if (raw.sessionParams !== undefined && raw.sessionParams !== null) {
     if (typeof raw.sessionParams !== 'object' || Array.isArray(raw.sessionParams)) {
       throw new AvatarError('invalid-attribute', 'sessionParams must be a plain object.', { attribute: 'sessionParams' });

@@ -16,6 +16,7 @@ import type {
   VoiceChatState,
 } from '../session/session-types.js';
 import { VERSION } from '../version.js';
+import { BackgroundController } from './background.js';
 import { CaptionsController } from './captions.js';
 import { parseAutostart, parseLoading, parseVoiceChat, readConfig } from './config.js';
 import { renderControls } from './controls.js';
@@ -40,6 +41,7 @@ const LAZY_MARGIN = '200px';
  * @attr {boolean} speaking - (read-only) Present while the avatar speaks.
  * @attr {boolean} audio-blocked - (read-only) Present while the browser blocks audio until a user gesture (video plays muted).
  * @attr {boolean} listening - (read-only) Present while voice chat is on and the microphone is open.
+ * @attr {boolean} background-fallback - (read-only) Present when `background` is set but the browser has no WebGL: the plain video shows, over the background.
  *
  * @fires {CustomEvent<{state: AvatarState, previous: AvatarState}>} avatar-state-change - The `state` attribute changed.
  * @fires {CustomEvent<{provider: string, sessionId: string, transport: string}>} avatar-ready - The first video frame is on screen.
@@ -56,7 +58,9 @@ const LAZY_MARGIN = '200px';
  * @slot start-button - Starts the session when clicked (default: a "Start" button).
  * @slot controls - Replaces the control bar (`controls` attribute).
  *
- * @csspart video - The `<video>` that plays the avatar.
+ * @csspart video - The `<video>` that plays the avatar (and the keyed canvas that replaces it on screen with `background`).
+ * @csspart background - The layer behind the video that shows the `background` colour or image.
+ * @csspart background-canvas - The canvas showing the chroma-keyed video while `background` is set.
  * @csspart poster - The poster layer.
  * @csspart poster-image - The default poster `<img>` (from the `poster` attribute).
  * @csspart start-button - The default start button.
@@ -159,6 +163,18 @@ export class StreamingAvatarElement extends LitElement {
   /** A `KeyboardEvent.code` (e.g. `KeyT`) that talks while held in push-to-talk mode, anywhere on the page outside text fields. */
   @property({ attribute: 'push-to-talk-key', reflect: true }) pushToTalkKey?: string;
 
+  /**
+   * Removes the vendor's solid backdrop (green screen) with a WebGL chroma key and shows this instead:
+   * `transparent` (the page), a CSS colour, or an image such as `url(office.jpg)`. Absent: the video as sent.
+   */
+  @property({ reflect: true }) background?: string;
+
+  /** The backdrop colour `background` removes, any CSS colour (default `#00ff00`, vendors' green screen). */
+  @property({ attribute: 'key-color', reflect: true }) keyColor?: string;
+
+  /** How far from `key-color` a colour may be and still be removed: 0 (only colours next to it) to 1 (nearly all); default 0.3. */
+  @property({ attribute: 'key-tolerance', reflect: true }) keyTolerance?: string;
+
   /** Extra fields merged into the session request (vendor options attributes do not cover). */
   @property({ attribute: false }) sessionParams?: Record<string, unknown>;
 
@@ -172,6 +188,7 @@ export class StreamingAvatarElement extends LitElement {
   readonly #container: HTMLDivElement;
   readonly #controller: SessionController;
   readonly #captions = new CaptionsController(this);
+  readonly #background: BackgroundController;
   #liveIdentity?: string;
   #removalTimer?: ReturnType<typeof setTimeout>;
   #autostarted = false;
@@ -185,6 +202,7 @@ export class StreamingAvatarElement extends LitElement {
     // Made here, not in render(), so start() works before the first render and the node is never replaced.
     this.#video = createVideo();
     this.#container = createMediaContainer();
+    this.#background = new BackgroundController(this, this.#video);
     const host = this;
     this.#controller = new SessionController({
       video: this.#video,
@@ -383,7 +401,7 @@ export class StreamingAvatarElement extends LitElement {
     const busy = state === 'connecting';
     const startLabel = state === 'error' ? 'Try again' : state === 'ended' ? 'Start again' : 'Start';
     return html`<div class="frame">
-      ${this.#video} ${this.#container}
+      ${this.#background.layer} ${this.#video} ${this.#container}
       <div part="poster" ?hidden=${live}>
         <slot name="poster">${this.poster ? html`<img part="poster-image" src=${this.poster} alt="" />` : nothing}</slot>
       </div>
@@ -464,6 +482,9 @@ export class StreamingAvatarElement extends LitElement {
       autostart: this.autostart,
       voiceChat: this.voiceChat,
       loading: this.loading,
+      background: text(this.background),
+      keyColor: text(this.keyColor),
+      keyTolerance: text(this.keyTolerance),
       sessionParams: this.sessionParams,
       fetchSession: this.fetchSession,
       stopSession: this.stopSession,

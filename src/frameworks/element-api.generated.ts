@@ -46,6 +46,12 @@ export interface StreamingAvatarAttributes {
   'no-barge-in'?: StreamingAvatarElement['noBargeIn'];
   /** A `KeyboardEvent.code` (e.g. `KeyT`) that talks while held in push-to-talk mode, anywhere on the page outside text fields. */
   'push-to-talk-key'?: StreamingAvatarElement['pushToTalkKey'];
+  /** Removes the vendor's solid backdrop (green screen) with a WebGL chroma key and shows this instead: `transparent` (the page), a CSS colour, or an image such as `url(office.jpg)`. Absent: the video as sent. */
+  background?: StreamingAvatarElement['background'];
+  /** The backdrop colour `background` removes, any CSS colour (default `#00ff00`, vendors' green screen). */
+  'key-color'?: StreamingAvatarElement['keyColor'];
+  /** How far from `key-color` a colour may be and still be removed: 0 (only colours next to it) to 1 (nearly all); default 0.3. */
+  'key-tolerance'?: StreamingAvatarElement['keyTolerance'];
 }
 
 /** Settings that are JS properties only (objects and functions): no attribute. */
@@ -81,6 +87,9 @@ export type StreamingAvatarPropertyName =
   | 'voiceChat'
   | 'noBargeIn'
   | 'pushToTalkKey'
+  | 'background'
+  | 'keyColor'
+  | 'keyTolerance'
   | 'sessionParams'
   | 'fetchSession'
   | 'stopSession';

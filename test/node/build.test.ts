@@ -42,3 +42,13 @@ test('the CDN build: one entry defines the element, lit inside, each transport i
     assert.doesNotMatch(read(chunk), /^import\s.*from\s*["'](?!\.)/m, `${chunk} has only relative imports`);
   }
 });
+
+test('the background chroma key (shaders, WebGL) is a lazy chunk, not in the entry', () => {
+  const entry = read('cdn/streaming-avatar.js');
+  assert.doesNotMatch(entry, /gl_FragColor|texImage2D|u_threshold/, 'no shader or WebGL code in the CDN entry');
+  const keyed = files('cdn/chunks').filter((f) => f.endsWith('.js') && /u_threshold/.test(read(f)));
+  assert.equal(keyed.length, 1, 'the chroma-key shader is in one chunk');
+  assert.match(entry, new RegExp(`import\\(["']\\./chunks/${keyed[0]!.split('/').pop()!.replace(/[.$]/g, '\\$&')}["']\\)`), 'which the entry imports lazily');
+  assert.match(read('dist/element/background.js'), /import\('\.\/background-view\.js'\)/, 'npm build: behind import()');
+  assert.doesNotMatch(read('dist/element/streaming-avatar-element.js'), /gl_FragColor|chroma-key\.js/);
+});
