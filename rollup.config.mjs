@@ -100,6 +100,17 @@ const npm = {
   ],
 };
 
+/**
+ * The CDN build's bundling and minifying plugins (after TypeScript). Exported so bench/size-measure.mjs
+ * bundles the peer packages it compares against with exactly the same settings.
+ */
+export const cdnBundlePlugins = () => [
+  wholeSdks,
+  nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
+  commonjs(),
+  minifyOwnCode(),
+];
+
 const cdn = {
   input: { 'streaming-avatar': 'src/cdn.ts' },
   // Lets lazy chunks import shared code from the entry itself, instead of a separate facade chunk.
@@ -127,10 +138,7 @@ const cdn = {
       sourceMap: true,
       noEmitOnError: true,
     }),
-    wholeSdks,
-    nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
-    commonjs(),
-    minifyOwnCode(),
+    ...cdnBundlePlugins(),
   ],
 };
 
