@@ -18,7 +18,7 @@ import type {
 import { VERSION } from '../version.js';
 import { CaptionsController } from './captions.js';
 import { parseAutostart, parseLoading, parseVoiceChat, readConfig } from './config.js';
-import { renderControls } from './controls.js';
+import { controlsRenderer } from './controls-loader.js';
 import { elementStyles } from './element-styles.js';
 import { noteVisitorActivity, trackVisitorActivity, visitorIdleFor } from './visitor-activity.js';
 
@@ -382,6 +382,8 @@ export class StreamingAvatarElement extends LitElement {
     const live = state === 'connected' || state === 'reconnecting';
     const busy = state === 'connecting';
     const startLabel = state === 'error' ? 'Try again' : state === 'ended' ? 'Start again' : 'Start';
+    // Asked whenever `controls` is set, so the bar's chunk is loaded before a session is live.
+    const renderControls = this.controls ? controlsRenderer(() => this.requestUpdate()) : undefined;
     return html`<div class="frame">
       ${this.#video} ${this.#container}
       <div part="poster" ?hidden=${live}>
@@ -400,7 +402,7 @@ export class StreamingAvatarElement extends LitElement {
       ${this.provider === 'local' || !this.provider ? html`<span part="badge">Local preview</span>` : nothing}
       ${this.controls && live
         ? html`<div part="controls" class="controls" role="toolbar" aria-label="Avatar controls">
-            <slot name="controls">${renderControls(this.#controlsView())}</slot>
+            <slot name="controls">${renderControls ? renderControls(this.#controlsView()) : nothing}</slot>
           </div>`
         : nothing}
       <div part="status" role="status" aria-live="polite">${this.#statusText(state)}</div>
