@@ -18,3 +18,8 @@ export function controlsRenderer(onLoad: () => void): RenderControls | undefined
   });
   return undefined;
 }
+
+/** The control bar's import while it is on its way (undefined once loaded, or before anyone asked). */
+export function controlsPending(): Promise<unknown> | undefined {
+  return loaded ? undefined : loading;
+}

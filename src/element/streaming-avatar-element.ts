@@ -18,7 +18,7 @@ import type {
 import { VERSION } from '../version.js';
 import { CaptionsController } from './captions.js';
 import { parseAutostart, parseLoading, parseVoiceChat, readConfig } from './config.js';
-import { controlsRenderer } from './controls-loader.js';
+import { controlsPending, controlsRenderer } from './controls-loader.js';
 import { elementStyles } from './element-styles.js';
 import { noteVisitorActivity, trackVisitorActivity, visitorIdleFor } from './visitor-activity.js';
 
@@ -375,6 +375,16 @@ export class StreamingAvatarElement extends LitElement {
 
   protected override updated(): void {
     this.#maybeAutostart();
+  }
+
+  /** `updateComplete` includes the control bar: its chunk may still be loading when a session goes live. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const complete = await super.getUpdateComplete();
+    const pending = this.controls ? controlsPending() : undefined;
+    if (!pending) return complete;
+    await pending.catch(() => undefined);
+    this.requestUpdate();
+    return super.getUpdateComplete();
   }
 
   protected override render() {
