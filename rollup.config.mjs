@@ -3,6 +3,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { rmSync } from 'node:fs';
+import { minifyCssTemplates } from './scripts/minify-css-templates.mjs';
 
 /** Empties an output folder first, so stale chunks from an earlier build never ship. */
 const clean = (dir) => ({ name: 'clean', buildStart: () => rmSync(dir, { recursive: true, force: true }) });
@@ -36,7 +37,8 @@ const npmEntries = {
  */
 const PREMINIFIED = /[\\/]node_modules[\\/](agora-rtc-sdk-ng|trtc-sdk-v5|webrtc-adapter|sdp)[\\/]/;
 const minifyOwnCode = () => {
-  const plugin = terser({ format: { comments: false } });
+  // ES module chunks: top-level names can be mangled too; a second compress pass finds a little more.
+  const plugin = terser({ module: true, compress: { passes: 2 }, format: { comments: false } });
   return {
     ...plugin,
     // Still named `terser`: checks that rebuild the bundle unminified look for that name.
@@ -100,6 +102,18 @@ const npm = {
   ],
 };
 
+/**
+ * The CDN build's bundling and minifying plugins (after TypeScript). Exported so bench/size-measure.mjs
+ * bundles the peer packages it compares against with exactly the same settings.
+ */
+export const cdnBundlePlugins = () => [
+  minifyCssTemplates(),
+  wholeSdks,
+  nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
+  commonjs(),
+  minifyOwnCode(),
+];
+
 const cdn = {
   input: { 'streaming-avatar': 'src/cdn.ts' },
   // Lets lazy chunks import shared code from the entry itself, instead of a separate facade chunk.
@@ -127,10 +141,7 @@ const cdn = {
       sourceMap: true,
       noEmitOnError: true,
     }),
-    wholeSdks,
-    nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
-    commonjs(),
-    minifyOwnCode(),
+    ...cdnBundlePlugins(),
   ],
 };
 

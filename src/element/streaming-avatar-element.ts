@@ -19,7 +19,7 @@ import { VERSION } from '../version.js';
 import { BackgroundController } from './background.js';
 import { CaptionsController } from './captions.js';
 import { parseAutostart, parseLoading, parseVoiceChat, readConfig } from './config.js';
-import { renderControls } from './controls.js';
+import { controlsPending, controlsRenderer } from './controls-loader.js';
 import { elementStyles } from './element-styles.js';
 import { noteVisitorActivity, trackVisitorActivity, visitorIdleFor } from './visitor-activity.js';
 
@@ -395,11 +395,23 @@ export class StreamingAvatarElement extends LitElement {
     this.#maybeAutostart();
   }
 
+  /** `updateComplete` includes the control bar: its chunk may still be loading when a session goes live. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const complete = await super.getUpdateComplete();
+    const pending = this.controls ? controlsPending() : undefined;
+    if (!pending) return complete;
+    await pending.catch(() => undefined);
+    this.requestUpdate();
+    return super.getUpdateComplete();
+  }
+
   protected override render() {
     const state = this.#controller.state;
     const live = state === 'connected' || state === 'reconnecting';
     const busy = state === 'connecting';
     const startLabel = state === 'error' ? 'Try again' : state === 'ended' ? 'Start again' : 'Start';
+    // Asked whenever `controls` is set, so the bar's chunk is loaded before a session is live.
+    const renderControls = this.controls ? controlsRenderer(() => this.requestUpdate()) : undefined;
     return html`<div class="frame">
       ${this.#background.layer} ${this.#video} ${this.#container}
       <div part="poster" ?hidden=${live}>
@@ -418,7 +430,7 @@ export class StreamingAvatarElement extends LitElement {
       ${this.provider === 'local' || !this.provider ? html`<span part="badge">Local preview</span>` : nothing}
       ${this.controls && live
         ? html`<div part="controls" class="controls" role="toolbar" aria-label="Avatar controls">
-            <slot name="controls">${renderControls(this.#controlsView())}</slot>
+            <slot name="controls">${renderControls ? renderControls(this.#controlsView()) : nothing}</slot>
           </div>`
         : nothing}
       <div part="status" role="status" aria-live="polite">${this.#statusText(state)}</div>

@@ -20,7 +20,7 @@ import type {
   VoiceChatState,
 } from './session-types.js';
 import { splitText } from './split-text.js';
-import { VoiceActivity } from './voice-activity.js';
+import type { VoiceActivity } from './voice-activity.js';
 
 /** What the controller needs from the element (the view). */
 export interface SessionHost {
@@ -310,12 +310,17 @@ export class SessionController {
       return;
     }
     const transport = session.transport!;
+    // Barge-in's level detector is its own chunk, fetched with the microphone rather than with the page.
+    const activityModule = import('./voice-activity.js');
+    activityModule.catch(() => undefined);
     let track: MediaStreamTrack | void;
+    let Activity: typeof VoiceActivity;
     try {
       track = await transport.startMicrophone();
       if (pushToTalk) await transport.setMicrophoneMuted(true);
       this.check(session);
       await session.provider?.startVoiceChat?.({ pushToTalk });
+      ({ VoiceActivity: Activity } = await activityModule);
     } catch (error) {
       if (!session.closed) await transport.stopMicrophone().catch(() => undefined);
       throw this.commandError(session, error, 'startVoiceChat()');
@@ -324,7 +329,7 @@ export class SessionController {
     session.voiceChat = { pushToTalk, micMuted: pushToTalk, bargeIn };
     if (track) {
       // Barge-in: the user talking over the avatar interrupts it, where the vendor can be interrupted.
-      session.voiceChat.activity = new VoiceActivity(track, {
+      session.voiceChat.activity = new Activity(track, {
         start: () => {
           if (!this.isLive(session) || !session.voiceChat?.bargeIn || !this.speakingValue) return;
           void this.interrupt().catch(() => undefined);

@@ -1,6 +1,5 @@
 import type { default as TRTC, RtcError, TRTCEventTypes, TRTCOptions } from 'trtc-sdk-v5';
 import { AvatarError } from '../errors/avatar-error.js';
-import { assertMicrophoneAvailable, microphoneError } from './microphone.js';
 import { checkMessageSize, type EventOverloads, listenAll, SdkTransport } from './sdk-helpers.js';
 import type { MicrophoneOptions, Transport, TransportOptions, TrtcCredentials } from './transport.js';
 
@@ -133,6 +132,8 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string> {
   }
 
   async startMicrophone(options: MicrophoneOptions = {}): Promise<MediaStreamTrack | void> {
+    // The microphone helpers are their own chunk, fetched when voice chat starts, not with the transport.
+    const { assertMicrophoneAvailable, microphoneError } = await import('./microphone.js');
     assertMicrophoneAvailable();
     const trtc = this.joinedOr(this.trtc, 'mic-failed');
     try {
@@ -151,7 +152,7 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string> {
       });
       this.micOn = true;
     } catch (error) {
-      throw this.micError(error);
+      throw this.micError(error, microphoneError);
     }
     if (this.closed) return this.stopMicrophone();
     // The captured track (no argument: our own microphone).
@@ -272,7 +273,7 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string> {
     return this.fail(error, 'transport-join-failed', 'Could not enter the TRTC room');
   }
 
-  private micError(error: unknown): AvatarError {
+  private micError(error: unknown, microphoneError: (error: unknown, name?: unknown) => AvatarError): AvatarError {
     if (!isTrtcError(error)) return microphoneError(error);
     const origin = error.originError as { name?: unknown } | undefined;
     const name = error.code === this.sdk?.ERROR_CODE.DEVICE_ERROR ? MIC_ERROR_NAMES[error.extraCode ?? 0] ?? origin?.name : origin?.name;

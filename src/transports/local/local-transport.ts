@@ -1,7 +1,6 @@
 import { AvatarError, toAvatarError } from '../../errors/avatar-error.js';
 import { VoiceActivity } from '../../session/voice-activity.js';
 import { attachTrack, detachTrack } from '../media.js';
-import { openMicrophone } from '../microphone.js';
 import type { LocalCredentials, MicrophoneOptions, Transport, TransportOptions } from '../transport.js';
 import { LocalAvatar } from './local-avatar.js';
 import { getLocalProtocol, type LocalProtocol } from './local-protocols.js';
@@ -143,6 +142,8 @@ export class LocalTransport implements Transport {
 
   async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack> {
     if (!this.micSender) throw new AvatarError('mic-failed', 'The session is not connected.', { fatal: false });
+    // The microphone helpers are their own chunk, fetched when voice chat starts.
+    const { openMicrophone } = await import('../microphone.js');
     const track = await openMicrophone(options);
     this.mic?.stop();
     this.mic = track;
