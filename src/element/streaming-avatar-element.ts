@@ -21,6 +21,7 @@ import { CaptionsController } from './captions.js';
 import { parseAutostart, parseLoading, parseVoiceChat, readConfig } from './config.js';
 import { controlsPending, controlsRenderer } from './controls-loader.js';
 import { elementStyles } from './element-styles.js';
+import { Notice } from './notice.js';
 import { noteVisitorActivity, trackVisitorActivity, visitorIdleFor } from './visitor-activity.js';
 
 /** Settings whose change while live ends the old session and starts a new one. */
@@ -196,6 +197,7 @@ export class StreamingAvatarElement extends LitElement {
   #nearViewport = false;
   #observer?: IntersectionObserver;
   #releaseActivity?: () => void;
+  readonly #notice = new Notice(() => this.requestUpdate());
 
   constructor() {
     super();
@@ -214,6 +216,7 @@ export class StreamingAvatarElement extends LitElement {
         return host.#connectTimeoutMs();
       },
       stateChanged: (state) => {
+        this.#notice.clear();
         this.setAttribute('state', state);
         if (state === 'connected') this.#maybeStartVoiceChat();
         this.requestUpdate();
@@ -230,7 +233,11 @@ export class StreamingAvatarElement extends LitElement {
         this.requestUpdate();
       },
       idleFor: visitorIdleFor,
-      dispatch: (name, detail) => this.#emit(name, detail),
+      dispatch: (name, detail) => {
+        // An error that leaves the session running still gets a visible line, not only an event.
+        if (name === 'avatar-error' && !(detail as AvatarErrorDetail).fatal) this.#notice.show((detail as AvatarErrorDetail).message);
+        this.#emit(name, detail);
+      },
     });
   }
 
@@ -362,6 +369,7 @@ export class StreamingAvatarElement extends LitElement {
     this.#observer?.disconnect();
     this.#observer = undefined;
     this.#listenForGesture(false);
+    this.#notice.clear();
     clearTimeout(this.#removalTimer);
     // A remove and re-insert in the same task (a DOM move, React StrictMode) keeps the session.
     this.#removalTimer = setTimeout(() => {
@@ -472,7 +480,7 @@ export class StreamingAvatarElement extends LitElement {
       case 'error':
         return this.#controller.error?.message ?? 'Something went wrong.';
       default:
-        return '';
+        return this.#notice.text;
     }
   }
 

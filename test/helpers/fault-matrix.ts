@@ -52,7 +52,7 @@ export function fault<S extends Stage>(row: FaultRow<S>): FaultRow {
   return row as unknown as FaultRow;
 }
 
-/** What the `status` part says in each state (the error state shows the error's own message). */
+/** What the `status` part says in each state without a notice (the error state shows the error's own message). */
 const STATUS_TEXT: Partial<Record<AvatarState, string>> = {
   idle: '',
   connected: '',
@@ -86,7 +86,9 @@ export async function checkFault(row: FaultRow): Promise<void> {
       // (b) what the user sees
       await el.updateComplete;
       expect(el.getAttribute('state'), 'state attribute').to.equal(state);
-      const expectedStatus = state === 'error' ? el.error?.message : STATUS_TEXT[state];
+      // A fatal error shows in the error state; a non-fatal one shows as a notice while the session goes on.
+      const nonFatal = code !== null && errors[0]?.fatal === false;
+      const expectedStatus = state === 'error' ? el.error?.message : nonFatal ? errors.at(-1)?.message : STATUS_TEXT[state];
       expect(expectedStatus, 'a status text for this state').to.be.a('string');
       if (state === 'error') expect(expectedStatus, 'the error shown is the one fired').to.equal(errors.at(-1)?.message);
       expect(statusText(el), 'status part').to.equal(expectedStatus);
