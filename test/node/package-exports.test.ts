@@ -135,34 +135,28 @@ test('the browser entries bundle from the installed package and run in Chromium'
     ].join('\n'),
   );
   // A bundler resolves through `exports` with browser conditions, as an app's build would.
-  await build({
-    entryPoints: [join(project, 'browser-entry.js')],
-    absWorkingDir: project,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    outfile: join(page, 'bundle.js'),
-    define: { 'process.env.NODE_ENV': '"production"' },
-    // The SDKs are optional peers a page installs with the transport it uses; this page starts no SDK
-    // transport, so it bundles without them (and proves the core entries never name them).
-    external: ['livekit-client', 'agora-rtc-sdk-ng', 'trtc-sdk-v5', 'trtc-sdk-v5/*'],
-    logLevel: 'error',
-  });
+  const bundle = (entry: string, outfile: string, external: string[] = []) =>
+    build({
+      entryPoints: [join(project, entry)],
+      absWorkingDir: project,
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      outfile,
+      define: { 'process.env.NODE_ENV': '"production"' },
+      external,
+      logLevel: 'error',
+    });
+  // The SDKs are optional peers a page installs with the transport it uses; this page starts no SDK
+  // transport, so it bundles without them.
+  await bundle('browser-entry.js', join(page, 'bundle.js'), ['livekit-client', 'agora-rtc-sdk-ng', 'trtc-sdk-v5', 'trtc-sdk-v5/*']);
   writeFileSync(join(page, 'index.html'), '<!doctype html><script type="module" src="./bundle.js"></script>');
 
   // Without any SDK installed, an app that imports only the core entries still bundles: the core never
   // names an optional peer (a bundler fails on an import of a package that is missing).
   const coreEntries = browserEntries.filter((key) => !key.startsWith('./transports/'));
   writeFileSync(join(project, 'core-entry.js'), coreEntries.map((key) => `import '${specifier(key)}';`).join('\n'));
-  await build({
-    entryPoints: [join(project, 'core-entry.js')],
-    absWorkingDir: project,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    outfile: join(work, 'core-bundle.js'),
-    logLevel: 'silent',
-  });
+  await bundle('core-entry.js', join(work, 'core-bundle.js'));
 
   const server = await serveDirectory(page);
   const browser = await launchChromium();
