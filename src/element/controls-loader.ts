@@ -12,12 +12,27 @@ let loading: Promise<RenderControls> | undefined;
  */
 export function controlsRenderer(onLoad: () => void): RenderControls | undefined {
   if (loaded) return loaded;
-  loading ??= import('./controls.js').then((module) => (loaded = module.renderControls));
-  loading.then(onLoad, () => {
-    loading = undefined;
-  });
+  // One callback per element however often it renders meanwhile.
+  waiting.add(onLoad);
+  loading ??= import('./controls.js').then(
+    (module) => {
+      loaded = module.renderControls;
+      const callbacks = [...waiting];
+      waiting.clear();
+      callbacks.forEach((callback) => callback());
+      return loaded;
+    },
+    (error: unknown) => {
+      // The next render asks again.
+      loading = undefined;
+      throw error;
+    },
+  );
+  loading.catch(() => undefined);
   return undefined;
 }
+
+const waiting = new Set<() => void>();
 
 /** The control bar's import while it is on its way (undefined once loaded, or before anyone asked). */
 export function controlsPending(): Promise<unknown> | undefined {

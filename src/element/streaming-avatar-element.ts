@@ -198,6 +198,7 @@ export class StreamingAvatarElement extends LitElement {
   #observer?: IntersectionObserver;
   #releaseActivity?: () => void;
   readonly #notice = new Notice(() => this.requestUpdate());
+  readonly #onControlsLoaded = () => this.requestUpdate();
 
   constructor() {
     super();
@@ -235,7 +236,7 @@ export class StreamingAvatarElement extends LitElement {
       idleFor: visitorIdleFor,
       dispatch: (name, detail) => {
         // An error that leaves the session running still gets a visible line, not only an event.
-        if (name === 'avatar-error' && !(detail as AvatarErrorDetail).fatal) this.#notice.show((detail as AvatarErrorDetail).message);
+        if (name === 'avatar-error' && this.isConnected && !(detail as AvatarErrorDetail).fatal) this.#notice.show((detail as AvatarErrorDetail).message);
         this.#emit(name, detail);
       },
     });
@@ -419,7 +420,7 @@ export class StreamingAvatarElement extends LitElement {
     const busy = state === 'connecting';
     const startLabel = state === 'error' ? 'Try again' : state === 'ended' ? 'Start again' : 'Start';
     // Asked whenever `controls` is set, so the bar's chunk is loaded before a session is live.
-    const renderControls = this.controls ? controlsRenderer(() => this.requestUpdate()) : undefined;
+    const renderControls = this.controls ? controlsRenderer(this.#onControlsLoaded) : undefined;
     return html`<div class="frame">
       ${this.#background.layer} ${this.#video} ${this.#container}
       <div part="poster" ?hidden=${live}>

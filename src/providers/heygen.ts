@@ -2,7 +2,7 @@ import { AvatarError } from '../errors/avatar-error.js';
 import { decodeText } from '../transports/media.js';
 import type { EndedReason, SpeakMode } from '../session/session-types.js';
 import type { ProviderAdapter, ProviderContext } from './provider.js';
-import { HEYGEN_FACTS, KONPRO_FACTS, SESSION_NOT_ACTIVE_CODE, type HeygenFamilyFacts } from './facts/heygen.js';
+import { hasSuccessCode, HEYGEN_FACTS, KONPRO_FACTS, SESSION_NOT_ACTIVE_CODE, type HeygenFamilyFacts } from './facts/heygen.js';
 import { envelopeCode, isEnvelope, optionSeconds, postVendor, runCommand, type VendorApi } from './vendor-rest.js';
 
 /**
@@ -55,7 +55,7 @@ export function createHeygenProvider(context: ProviderContext, flavour: HeygenFl
     name: flavour.name,
     baseUrl: description.apiBaseUrl ?? flavour.defaultBaseUrl,
     token: description.sessionToken,
-    succeeded: (body) => (body.code === undefined || flavour.successCodes.includes(Number(body.code))) && !body.error,
+    succeeded: (body) => hasSuccessCode(body, flavour.successCodes) && !body.error,
     errorCode: (_status, body) => (isSessionClosed(body) ? 'not-started' : undefined),
   };
   const idleTimeout = optionSeconds(description.options, 'idleTimeout');

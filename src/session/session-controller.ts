@@ -3,7 +3,7 @@ import type { AvatarEventDetailMap, AvatarEventName } from '../events/avatar-eve
 import type { ProviderAdapter, ProviderEntry, ProviderEvents } from '../providers/provider.js';
 import { getProvider } from '../providers/registry.js';
 import { detachAll } from '../transports/media.js';
-import { loadTransport } from '../transports/registry.js';
+import { hasTransport, loadTransport, missingTransport } from '../transports/registry.js';
 import type { Transport, TransportHost } from '../transports/transport.js';
 import { waitForFirstFrame } from './first-frame.js';
 import { KeepAlive } from './keep-alive.js';
@@ -408,6 +408,8 @@ export class SessionController {
     const { signal } = session.abort;
     // Start importing code now, so it loads while the token endpoint thinks.
     const expected = entry.expectedTransport(config);
+    // Before the token request: a vendor session costs money, and without its transport it cannot play.
+    if (!hasTransport(expected)) throw missingTransport(expected);
     const transportModule = loadTransport(expected);
     const providerModule = entry.load().catch((error: unknown) => {
       throw toAvatarError(error, 'provider-load-failed', `Could not load the "${config.provider}" provider`);

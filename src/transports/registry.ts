@@ -52,7 +52,13 @@ export function builtInTransportLoader(kind: string): TransportLoader | undefine
   return installed.get(kind) ?? (Object.hasOwn(builtIn, kind) ? builtIn[kind as TransportKind] : undefined);
 }
 
-function missingTransport(kind: string): AvatarError {
+/** Whether a loader exists for `kind` (an override, an installed plugin or a built-in), without loading it. */
+export function hasTransport(kind: string): boolean {
+  return overrides.has(kind) || builtInTransportLoader(kind) !== undefined;
+}
+
+/** The error for a transport nobody installed; it names the import and the package to add. */
+export function missingTransport(kind: string): AvatarError {
   const sdk = Object.hasOwn(SDK_PLUGINS, kind) ? SDK_PLUGINS[kind] : undefined;
   return new AvatarError(
     'transport-load-failed',

@@ -1,10 +1,11 @@
 import { expect } from '@open-wc/testing';
 import type { AvatarError } from '../../src/errors/avatar-error.js';
 import { encodeAkool } from '../../src/providers/akool-messages.js';
+import { registerProvider } from '../../src/providers/registry.js';
 import type { SessionDescription } from '../../src/session/session-description.js';
 import { createAgoraTransport } from '../../src/transports/agora.js';
 import { createLiveKitTransport } from '../../src/transports/livekit.js';
-import type { LiveKitCredentials } from '../../src/transports/transport.js';
+import type { LiveKitCredentials, TransportKind } from '../../src/transports/transport.js';
 import { createTrtcTransport } from '../../src/transports/trtc.js';
 import { createFakeAgora } from '../fakes/fake-agora.js';
 import { CONNECTION_TIMEOUT, createFakeLiveKit } from '../fakes/fake-livekit.js';
@@ -128,6 +129,26 @@ export const FAULTS: FaultRow[] = [
     act: async (s) => void (await failedStart(s.el)),
     expect: { code: 'token-timeout', state: 'error', ended: 'error' },
     also: (s) => expect(s.endpoint.requests[0]!.signal!.aborted, 'request aborted').to.equal(true),
+  }),
+
+  fault({
+    name: 'transport not installed: refused before the token request (no paid session is created)',
+    arrange: async () => {
+      const unregister = registerProvider('fault-uninstalled', {
+        needsServer: true,
+        // A kind no install entry registered in this page.
+        expectedTransport: () => 'carrier-pigeon' as TransportKind,
+        load: () => import('../../src/providers/local.js'),
+      });
+      const stage = tokenStage({ json: localDescription('fault-uninstalled', 's') }, { provider: 'fault-uninstalled' });
+      return { ...stage, restore: () => (unregister(), stage.restore()) };
+    },
+    act: async (s: TokenStage) => {
+      const error = await failedStart(s.el);
+      expect(error.message).to.contain('carrier-pigeon');
+    },
+    expect: { code: 'transport-load-failed', state: 'error', ended: 'error' },
+    also: (s: TokenStage) => expect(s.endpoint.requests, 'no session was requested').to.have.length(0),
   }),
 
   // ── Vendor error envelopes, as the server handler relays them (the real handler, in the page) ──────────

@@ -72,6 +72,15 @@ export function serverStage(provider: 'heygen' | 'konpro' | 'deepbrain' | 'akool
     deepbrain: { appId: 'fault-app', userKey: FAKE_VENDOR_KEY, baseUrl: base },
     akool: { apiKey: FAKE_VENDOR_KEY, baseUrl: base },
   };
+  // The element checks the vendor's transport is installed before it asks for a session; these rows fail
+  // at the vendor, so the stand-ins are never created.
+  const standIns = (['livekit', 'agora'] as const).map((kind) =>
+    registerTransport(kind, async () => ({
+      createTransport: () => {
+        throw new Error(`a relay row never reaches the ${kind} transport`);
+      },
+    })),
+  );
   const vendorApi = stubFetch(vendor);
   const handler = createSessionHandler({ providers, fetch: vendorApi.fetch, logger: false, timeoutMs: 2000 });
   const realFetch = window.fetch;
@@ -86,7 +95,10 @@ export function serverStage(provider: 'heygen' | 'konpro' | 'deepbrain' | 'akool
     get vendorCalls() {
       return vendorApi.requests.map((r) => r.path);
     },
-    restore: restoreFetch,
+    restore: () => {
+      restoreFetch();
+      standIns.forEach((restore) => restore());
+    },
   };
 }
 
@@ -127,7 +139,8 @@ export async function liveKitStage(
   const unregisterProvider = load ? registerProvider(description.provider, { needsServer: true, expectedTransport: () => 'livekit', load }) : () => undefined;
   const vendorApi = stubFetch(vendor);
   const restoreFetch = installFetch(vendorApi.fetch);
-  const { el } = await avatarWith(description);
+  // Akool's stream type is the page's choice; the element checks that transport is there before it asks.
+  const { el } = await avatarWith(description, description.provider === 'akool' ? { streamType: description.transport.kind } : {});
   return {
     el,
     fake,

@@ -66,3 +66,12 @@ export const KONPRO_FACTS: HeygenFamilyFacts = {
   version: 'v1',
   sttProviders: ['deepgram', 'gladia', 'assembly_ai'],
 };
+
+/**
+ * Whether an envelope's `code` says success: absent (`create_token` answers `{error, data}`) or one of the
+ * listed numbers. `""` or `"0"` is not KonPro's 0.
+ */
+export function hasSuccessCode(body: { code?: unknown }, successCodes: readonly number[]): boolean {
+  const { code } = body;
+  return code === undefined || code === null || (typeof code === 'number' && successCodes.includes(code));
+}

@@ -1,4 +1,4 @@
-import { DEFAULT_IDLE_TIMEOUT_S, HEYGEN_FACTS, KONPRO_FACTS, SESSION_NOT_ACTIVE_CODE, UNAUTHORIZED_CODE, type HeygenFamilyFacts } from '../../providers/facts/heygen.js';
+import { DEFAULT_IDLE_TIMEOUT_S, hasSuccessCode, HEYGEN_FACTS, KONPRO_FACTS, SESSION_NOT_ACTIVE_CODE, UNAUTHORIZED_CODE, type HeygenFamilyFacts } from '../../providers/facts/heygen.js';
 import type { SessionDescription } from '../../session/session-description.js';
 import { callVendor, isObject, joinUrl, VendorError, vendorString, type Envelope, type Json } from '../http.js';
 import type { ApiKeyProviderConfig, KonProProviderConfig } from '../types.js';
@@ -28,7 +28,7 @@ function familyEnvelope(facts: HeygenFamilyFacts): Envelope {
     isSuccess: (body) =>
       isObject(body) &&
       (body.error === undefined || body.error === null) &&
-      (body.code === undefined || facts.successCodes.includes(Number(body.code))),
+      hasSuccessCode(body, facts.successCodes),
     codes: { [UNAUTHORIZED_CODE]: 'vendor-unauthorized' },
   };
 }
