@@ -17,7 +17,7 @@ export interface ChromaKey {
   /** Frames keyed so far. */
   readonly frames: number;
   update(options: ChromaKeyOptions): void;
-  /** Stops the frame loop and releases the GL context; the canvas is left empty. */
+  /** Stops the frame loop and releases the GL context; the canvas is left empty. Safe to call twice. */
   dispose(): void;
 }
 
@@ -107,9 +107,10 @@ function context(canvas: HTMLCanvasElement): GL | undefined {
 
 /**
  * Starts keying `video` into a new canvas. Returns `undefined` when the page has no WebGL (or the shaders
- * do not compile), leaving nothing behind.
+ * do not compile), leaving nothing behind. If the browser later takes the context away (it caps live
+ * contexts per page and drops the oldest; GPU resets), the keyer disposes itself and calls `onLost`.
  */
-export function createChromaKey(video: HTMLVideoElement, options: ChromaKeyOptions): ChromaKey | undefined {
+export function createChromaKey(video: HTMLVideoElement, options: ChromaKeyOptions, onLost?: () => void): ChromaKey | undefined {
   const canvas = document.createElement('canvas');
   const gl = context(canvas);
   const prog = gl && program(gl);
@@ -175,11 +176,20 @@ export function createChromaKey(video: HTMLVideoElement, options: ChromaKeyOptio
     if (useVideoFrames) videoHandle = video.requestVideoFrameCallback(draw);
     else animationHandle = requestAnimationFrame(draw);
   };
+  // No restore: a context dropped for the page's cap would likely be dropped again, so the caller falls
+  // back to the plain video (hence no preventDefault, which only asks for webglcontextrestored).
+  const lost = () => {
+    if (disposed) return; // Our own loseContext() in dispose().
+    keyer.dispose();
+    onLost?.();
+  };
+  canvas.addEventListener('webglcontextlost', lost);
+
   // A frame may already be showing (the first one, which made the session `connected`): draw it now,
   // and from then on each new one (draw schedules the next).
   draw();
 
-  return {
+  const keyer: ChromaKey = {
     canvas,
     get frames() {
       return frames;
@@ -188,6 +198,7 @@ export function createChromaKey(video: HTMLVideoElement, options: ChromaKeyOptio
     dispose() {
       if (disposed) return;
       disposed = true;
+      canvas.removeEventListener('webglcontextlost', lost);
       if (videoHandle !== undefined) video.cancelVideoFrameCallback(videoHandle);
       if (animationHandle !== undefined) cancelAnimationFrame(animationHandle);
       gl.deleteTexture(texture);
@@ -198,4 +209,5 @@ export function createChromaKey(video: HTMLVideoElement, options: ChromaKeyOptio
       canvas.width = canvas.height = 0;
     },
   };
+  return keyer;
 }

@@ -42,7 +42,7 @@ const LAZY_MARGIN = '200px';
  * @attr {boolean} speaking - (read-only) Present while the avatar speaks.
  * @attr {boolean} audio-blocked - (read-only) Present while the browser blocks audio until a user gesture (video plays muted).
  * @attr {boolean} listening - (read-only) Present while voice chat is on and the microphone is open.
- * @attr {boolean} background-fallback - (read-only) Present when `background` is set but the browser has no WebGL: the plain video shows, over the background.
+ * @attr {boolean} background-fallback - (read-only) Present when `background` is set but cannot be keyed (no WebGL, the keying code failed to load, or the browser took the GL context away): the plain video shows, over the background.
  *
  * @fires {CustomEvent<{state: AvatarState, previous: AvatarState}>} avatar-state-change - The `state` attribute changed.
  * @fires {CustomEvent<{provider: string, sessionId: string, transport: string}>} avatar-ready - The first video frame is on screen.

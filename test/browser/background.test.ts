@@ -1,8 +1,14 @@
-// `background`: the WebGL chroma key on a real green test frame, its fallback without WebGL, bad values,
+// `background`: the WebGL chroma key on a real green test frame, its fallbacks (no WebGL, a lost context, a
+// failed chunk load, no constructable stylesheets), bad values,
 // and teardown (GL context, frame loop) after stop and removal.
 import { expect, fixture, html } from '@open-wc/testing';
+import { LitElement } from 'lit';
 import '../../src/define.js';
+import { BackgroundController, type BackgroundViewLoader } from '../../src/element/background.js';
+import { backgroundStyles } from '../../src/element/background-styles.js';
+import { BackgroundView } from '../../src/element/background-view.js';
 import type { StreamingAvatarElement } from '../../src/element/streaming-avatar-element.js';
+import type { AvatarState } from '../../src/session/session-types.js';
 import { nextEvent, recordEvents, waitFor } from '../helpers/events.js';
 import { installGreenScreen, KEPT } from '../helpers/green-screen.js';
 
@@ -73,6 +79,45 @@ function readOutput(el: StreamingAvatarElement, points: [number, number][]): Pro
       );
     });
   });
+}
+
+/**
+ * A bare host for the background controller and view (the element builds its own, with the real chunk
+ * import): `background` observed like the element's, and the layer and video in its shadow root.
+ */
+class BackgroundTestHost extends LitElement {
+  static override properties = { background: { type: String } };
+  declare background?: string;
+  state: AvatarState = 'idle';
+  layer: HTMLElement = Object.assign(document.createElement('div'), { className: 'background-layer' });
+  readonly video = document.createElement('video');
+  override render() {
+    return html`${this.layer}${this.video}`;
+  }
+}
+customElements.define('background-test-host', BackgroundTestHost);
+
+/** A host whose controller loads the chunk through `load`, connected with `background` already set. */
+async function hostWithLoader(load: BackgroundViewLoader, background = 'rgb(1, 2, 3)'): Promise<BackgroundTestHost> {
+  const host = document.createElement('background-test-host') as BackgroundTestHost;
+  host.layer = new BackgroundController(host, host.video, load).layer;
+  host.setAttribute('background', background);
+  (await fixture<HTMLDivElement>(html`<div></div>`)).append(host);
+  await host.updateComplete;
+  return host;
+}
+
+/** The real chunk, except that the first `failures` imports fail as an offline page or a bad deploy would. */
+function flakyLoader(failures: number) {
+  const loader = {
+    calls: 0,
+    load: (() => {
+      loader.calls++;
+      if (loader.calls <= failures) return Promise.reject(new TypeError('Failed to fetch dynamically imported module'));
+      return import('../../src/element/background-view.js');
+    }) as BackgroundViewLoader,
+  };
+  return loader;
 }
 
 const near = (actual: number[], expected: readonly number[], slack = 20) => expected.every((v, i) => Math.abs(actual[i] - v) <= slack);
@@ -284,5 +329,87 @@ describe('background (chroma key)', () => {
     expect(parts(el).video.classList.contains('keyed')).to.equal(false);
     expect(glContexts.every((gl) => gl.isContextLost())).to.equal(true);
     expect(el.state).to.equal('connected');
+  });
+  it('a lost GL context (the browser dropped it) puts the plain video back, sets background-fallback, leaks nothing', async () => {
+    const el = await make('background="transparent"');
+    const log = recordEvents(el, ['avatar-error']);
+    const before = glContexts.length;
+    await el.start();
+    const canvas = await keyedCanvas(el);
+    const { video } = parts(el);
+    expect(getComputedStyle(video).opacity).to.equal('0');
+    // What the browser does to the oldest context once a page holds too many.
+    const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl'))!;
+    gl.getExtension('WEBGL_lose_context')!.loseContext();
+    await waitFor(() => el.hasAttribute('background-fallback'), 5000, 'background-fallback after the context loss');
+    expect(parts(el).canvas).to.equal(null);
+    expect(canvas.isConnected).to.equal(false);
+    expect(video.classList.contains('keyed')).to.equal(false);
+    await waitFor(() => getComputedStyle(video).opacity === '1', 2000, 'the plain video on screen again');
+    expect(pendingFrames.get(video)?.size ?? 0, 'frame callbacks left').to.equal(0);
+    expect(glContexts.length, 'no new context').to.equal(before + 1);
+    expect(glContexts.every((context) => context.isContextLost())).to.equal(true);
+    expect(el.state).to.equal('connected');
+    expect(log.events).to.deep.equal([]);
+    // Later updates do not key again into a context the browser may drop again: the plain video stays.
+    el.setAttribute('key-tolerance', '0.4');
+    await el.updateComplete;
+    expect(parts(el).canvas).to.equal(null);
+    expect(glContexts.length).to.equal(before + 1);
+  });
+
+  it('a failed chunk load sets background-fallback, and the next change retries it; once in, the flag goes', async () => {
+    const loader = flakyLoader(1);
+    const host = await hostWithLoader(loader.load);
+    await waitFor(() => host.hasAttribute('background-fallback'), 5000, 'background-fallback after the failed import');
+    expect(loader.calls).to.equal(1);
+    host.setAttribute('background', 'rgb(4, 5, 6)');
+    await host.updateComplete;
+    await waitFor(() => getComputedStyle(host.layer).backgroundColor === 'rgb(4, 5, 6)', 5000, 'the colour, painted by the retried chunk');
+    expect(loader.calls).to.equal(2);
+    expect(host.hasAttribute('background-fallback')).to.equal(false);
+  });
+
+  it('after a failed chunk load, removing background clears background-fallback (and fetches nothing)', async () => {
+    const loader = flakyLoader(1);
+    const host = await hostWithLoader(loader.load);
+    await waitFor(() => host.hasAttribute('background-fallback'), 5000, 'background-fallback after the failed import');
+    host.removeAttribute('background');
+    await host.updateComplete;
+    expect(host.hasAttribute('background-fallback')).to.equal(false);
+    expect(loader.calls).to.equal(1);
+    expect(getComputedStyle(host.layer).backgroundColor).to.equal('rgba(0, 0, 0, 0)');
+  });
+
+  it('without constructable stylesheets the styles go into a <style> in the shadow root, gone on dispose', async () => {
+    const host = await fixture<BackgroundTestHost>(html`<background-test-host background="rgb(1, 2, 3)"></background-test-host>`);
+    const root = host.shadowRoot!;
+    const adoptedBefore = root.adoptedStyleSheets.length;
+    const stylesBefore = root.querySelectorAll('style').length;
+    expect(getComputedStyle(host.layer).position, 'the layer before the view').to.equal('static');
+    const view = new BackgroundView(host, host.video, host.layer, { adoptStyleSheets: false });
+    view.sync();
+    const added = [...root.querySelectorAll('style')].slice(stylesBefore);
+    expect(added.map((style) => style.textContent)).to.deep.equal([backgroundStyles.cssText]);
+    expect(root.adoptedStyleSheets.length).to.equal(adoptedBefore);
+    expect(getComputedStyle(host.layer).position).to.equal('absolute');
+    expect(getComputedStyle(host.layer).backgroundColor).to.equal('rgb(1, 2, 3)');
+    view.dispose();
+    expect(root.querySelectorAll('style').length).to.equal(stylesBefore);
+    expect(getComputedStyle(host.layer).position).to.equal('static');
+  });
+
+  it('with constructable stylesheets the styles are adopted once, and dropped on dispose', async () => {
+    const host = await fixture<BackgroundTestHost>(html`<background-test-host background="rgb(1, 2, 3)"></background-test-host>`);
+    const root = host.shadowRoot!;
+    const stylesBefore = root.querySelectorAll('style').length;
+    const view = new BackgroundView(host, host.video, host.layer);
+    view.sync();
+    expect(root.adoptedStyleSheets.filter((sheet) => sheet === backgroundStyles.styleSheet).length).to.equal(1);
+    expect(root.querySelectorAll('style').length).to.equal(stylesBefore);
+    expect(getComputedStyle(host.layer).position).to.equal('absolute');
+    view.dispose();
+    expect(root.adoptedStyleSheets.includes(backgroundStyles.styleSheet!)).to.equal(false);
+    expect(getComputedStyle(host.layer).position).to.equal('static');
   });
 });
