@@ -3,6 +3,7 @@ import type { AvatarEventDetailMap, AvatarEventName } from '../events/avatar-eve
 import type { ProviderAdapter, ProviderEntry, ProviderEvents } from '../providers/provider.js';
 import { getProvider } from '../providers/registry.js';
 import { detachAll } from '../transports/media.js';
+import { loadVoiceActivity } from '../transports/microphone-loader.js';
 import { hasTransport, loadTransport, missingTransport } from '../transports/registry.js';
 import type { Transport, TransportHost } from '../transports/transport.js';
 import { waitForFirstFrame } from './first-frame.js';
@@ -310,19 +311,21 @@ export class SessionController {
       return;
     }
     const transport = session.transport!;
-    // Barge-in's level detector is its own chunk, fetched with the microphone rather than with the page.
-    const activityModule = import('./voice-activity.js');
+    // Barge-in's level detector is its own chunk, fetched alongside the microphone; it must be here before
+    // the vendor starts listening, so that its failure (mic-failed) leaves no vendor voice chat to undo.
+    const activityModule = loadVoiceActivity();
     activityModule.catch(() => undefined);
     let track: MediaStreamTrack | void;
     let Activity: typeof VoiceActivity;
     try {
       track = await transport.startMicrophone();
       if (pushToTalk) await transport.setMicrophoneMuted(true);
+      ({ VoiceActivity: Activity } = await activityModule);
       this.check(session);
       await session.provider?.startVoiceChat?.({ pushToTalk });
-      ({ VoiceActivity: Activity } = await activityModule);
     } catch (error) {
-      if (!session.closed) await transport.stopMicrophone().catch(() => undefined);
+      // Also when the session closed meanwhile: a microphone opened during the teardown has no one else to stop it.
+      await transport.stopMicrophone().catch(() => undefined);
       throw this.commandError(session, error, 'startVoiceChat()');
     }
     this.check(session);

@@ -13,6 +13,7 @@ import type {
 } from 'agora-rtc-sdk-ng';
 import { AvatarError } from '../errors/avatar-error.js';
 import type { EndedReason } from '../session/session-types.js';
+import { loadMicrophone } from './microphone-loader.js';
 import { checkMessageSize, type EventOverloads, listenAll, SdkTransport } from './sdk-helpers.js';
 import type { AgoraCredentials, MicrophoneOptions, Transport, TransportOptions } from './transport.js';
 
@@ -140,8 +141,7 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
   }
 
   async startMicrophone(options: MicrophoneOptions = {}): Promise<MediaStreamTrack | void> {
-    // The microphone helpers are their own chunk, fetched when voice chat starts, not with the transport.
-    const { assertMicrophoneAvailable, microphoneError } = await import('./microphone.js');
+    const { assertMicrophoneAvailable, microphoneError } = await loadMicrophone();
     assertMicrophoneAvailable();
     const client = this.joinedOr(this.client, 'mic-failed');
     const sdk = this.joinedOr(this.sdk, 'mic-failed');

@@ -13,6 +13,7 @@ import type {
 } from 'livekit-client';
 import { AvatarError } from '../errors/avatar-error.js';
 import type { EndedReason } from '../session/session-types.js';
+import { loadMicrophone } from './microphone-loader.js';
 import { checkMessageSize, type EventOverloads, listenAll, SdkTransport } from './sdk-helpers.js';
 import type { LiveKitCredentials, MicrophoneOptions, Transport, TransportOptions } from './transport.js';
 
@@ -125,8 +126,7 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string> {
   }
 
   async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void> {
-    // The microphone helpers are their own chunk, fetched when voice chat starts, not with the transport.
-    const { assertMicrophoneAvailable, microphoneConstraints, microphoneError } = await import('./microphone.js');
+    const { assertMicrophoneAvailable, microphoneConstraints, microphoneError } = await loadMicrophone();
     assertMicrophoneAvailable();
     const room = this.joinedOr(this.room, 'mic-failed');
     let publication: LiveKitMicPublication | undefined;

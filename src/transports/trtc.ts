@@ -1,5 +1,6 @@
 import type { default as TRTC, RtcError, TRTCEventTypes, TRTCOptions } from 'trtc-sdk-v5';
 import { AvatarError } from '../errors/avatar-error.js';
+import { loadMicrophone } from './microphone-loader.js';
 import { checkMessageSize, type EventOverloads, listenAll, SdkTransport } from './sdk-helpers.js';
 import type { MicrophoneOptions, Transport, TransportOptions, TrtcCredentials } from './transport.js';
 
@@ -132,8 +133,7 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string> {
   }
 
   async startMicrophone(options: MicrophoneOptions = {}): Promise<MediaStreamTrack | void> {
-    // The microphone helpers are their own chunk, fetched when voice chat starts, not with the transport.
-    const { assertMicrophoneAvailable, microphoneError } = await import('./microphone.js');
+    const { assertMicrophoneAvailable, microphoneError } = await loadMicrophone();
     assertMicrophoneAvailable();
     const trtc = this.joinedOr(this.trtc, 'mic-failed');
     try {

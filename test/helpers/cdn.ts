@@ -28,8 +28,8 @@ export async function cdnChunks(): Promise<Record<'livekit' | 'agora' | 'trtc', 
   const find = async (name: string): Promise<TransportChunks> => {
     const plugin = plugins.find((path) => new RegExp(`/${name}-[^/.]+\\.js$`).test(path));
     if (!plugin) throw new Error(`The CDN entry imports no ${name} plugin chunk (${plugins.join(', ')})`);
-    // Besides its SDK, a plugin imports the microphone helpers lazily (voice chat): shared code, not an SDK.
-    const [sdk, ...more] = dynamicImports(await source(plugin), plugin).filter((path) => !/\/microphone-[^/.]+\.js$/.test(path));
+    // The microphone helpers are not among them: the entry's loader (microphone-loader.ts) imports those.
+    const [sdk, ...more] = dynamicImports(await source(plugin), plugin);
     if (!sdk || more.length > 0) throw new Error(`${plugin} should import exactly one SDK chunk`);
     return { plugin, sdk };
   };

@@ -20,6 +20,8 @@ export type Reply =
 export interface TokenEndpoint {
   requests: RecordedRequest[];
   stops: RecordedRequest[];
+  /** `performance.now()` when each session request was answered (after its `delayMs`), in order. */
+  answeredAt: number[];
   reply(reply: Reply | ((request: RecordedRequest) => Reply)): void;
   restore(): void;
 }
@@ -30,6 +32,7 @@ export function stubTokenEndpoint(path = '/api/avatar'): TokenEndpoint {
   const endpoint: TokenEndpoint = {
     requests: [],
     stops: [],
+    answeredAt: [],
     reply(reply) {
       handler = typeof reply === 'function' ? reply : () => reply;
     },
@@ -71,6 +74,7 @@ export function stubTokenEndpoint(path = '/api/avatar'): TokenEndpoint {
       });
     }
     const body = 'json' in reply ? JSON.stringify(reply.json) : reply.text;
+    endpoint.answeredAt.push(performance.now());
     return new Response(body, { status: reply.status ?? 200, headers: { 'content-type': 'application/json' } });
   };
   return endpoint;

@@ -1,6 +1,7 @@
 import { AvatarError, toAvatarError } from '../../errors/avatar-error.js';
 import { VoiceActivity } from '../../session/voice-activity.js';
 import { attachTrack, detachTrack } from '../media.js';
+import { loadMicrophone } from '../microphone-loader.js';
 import type { LocalCredentials, MicrophoneOptions, Transport, TransportOptions } from '../transport.js';
 import { LocalAvatar } from './local-avatar.js';
 import { getLocalProtocol, type LocalProtocol } from './local-protocols.js';
@@ -142,9 +143,14 @@ export class LocalTransport implements Transport {
 
   async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack> {
     if (!this.micSender) throw new AvatarError('mic-failed', 'The session is not connected.', { fatal: false });
-    // The microphone helpers are their own chunk, fetched when voice chat starts.
-    const { openMicrophone } = await import('../microphone.js');
+    const { openMicrophone } = await loadMicrophone();
+    if (this.closed) throw closedWhileStarting();
     const track = await openMicrophone(options);
+    if (this.closed) {
+      // stop() ran during the permission prompt: disconnect() never saw this track, so nothing else stops it.
+      track.stop();
+      throw closedWhileStarting();
+    }
     this.mic?.stop();
     this.mic = track;
     await this.micSender.replaceTrack(track);
@@ -242,6 +248,10 @@ export class LocalTransport implements Transport {
       }
     };
   }
+}
+
+function closedWhileStarting(): AvatarError {
+  return new AvatarError('aborted', 'The local session was closed while the microphone was starting.', { fatal: false });
 }
 
 function toBytes(data: unknown): Uint8Array {
