@@ -14,10 +14,10 @@ import { BUDGETS, KB, measureCdn, measurePeer, readCdnGraph } from '../../bench/
  * smaller; delete one when its budget test passes.
  */
 const CEILINGS = {
-  idle: 20_300,
-  core: 26_450,
+  idle: 20_550,
+  core: 26_650,
   plugins: { livekit: 3_250, agora: 3_450, trtc: 3_650 },
-  livekitPageOverhead: 25_950,
+  livekitPageOverhead: 26_150,
 };
 
 const measured = measureCdn(readCdnGraph());
