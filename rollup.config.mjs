@@ -51,8 +51,11 @@ const minifyOwnCode = () => {
   };
 };
 
-/** The SDKs are not tree-shakeable anyway; taking them whole skips rollup's costly analysis of them. */
-const SDK = /[\\/]node_modules[\\/](livekit-client|agora-rtc-sdk-ng|trtc-sdk-v5)[\\/]/;
+/**
+ * Agora's and TRTC's SDKs are single pre-built bundles that tree-shaking cannot cut; taking them whole skips
+ * rollup's costly analysis. livekit-client is tree-shaken: the plugin names the members it uses.
+ */
+const SDK = /[\\/]node_modules[\\/](agora-rtc-sdk-ng|trtc-sdk-v5)[\\/]/;
 const wholeSdks = {
   name: 'whole-sdks',
   async resolveId(source, importer, options) {
