@@ -92,56 +92,55 @@ function nonFatal(error: AvatarError): AvatarError {
  * a call from the page, an answer from the token endpoint, a transport or provider report, a decoded frame.
  */
 export class SessionController {
-  private current?: Session;
-  private starting?: Promise<void>;
-  private stateValue: AvatarState = 'idle';
-  private lastError?: AvatarError;
-  private configError = false;
-  private speakingValue = false;
-  private audioBlockedValue = false;
-  private readonly joinTimeoutMs: number;
-  private readonly mediaTimeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
+  #current?: Session;
+  #starting?: Promise<void>;
+  #stateValue: AvatarState = 'idle';
+  #lastError?: AvatarError;
+  #configError = false;
+  #speakingValue = false;
+  #audioBlockedValue = false;
+  readonly #joinTimeoutMs: number;
+  readonly #mediaTimeoutMs: number;
+  readonly #fetchImpl: typeof fetch;
+  readonly #host: SessionHost;
 
-  constructor(
-    private readonly host: SessionHost,
-    options: SessionControllerOptions = {},
-  ) {
-    this.joinTimeoutMs = options.joinTimeoutMs ?? 20_000;
-    this.mediaTimeoutMs = options.mediaTimeoutMs ?? 20_000;
-    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  constructor(host: SessionHost, options: SessionControllerOptions = {}) {
+    this.#host = host;
+    this.#joinTimeoutMs = options.joinTimeoutMs ?? 20_000;
+    this.#mediaTimeoutMs = options.mediaTimeoutMs ?? 20_000;
+    this.#fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
   get state(): AvatarState {
-    return this.stateValue;
+    return this.#stateValue;
   }
 
   /** The error that put the element in the `error` state, if it is there. */
   get error(): AvatarError | undefined {
-    return this.stateValue === 'error' ? this.lastError : undefined;
+    return this.#stateValue === 'error' ? this.#lastError : undefined;
   }
 
   get speaking(): boolean {
-    return this.speakingValue;
+    return this.#speakingValue;
   }
 
   get audioBlocked(): boolean {
-    return this.audioBlockedValue;
+    return this.#audioBlockedValue;
   }
 
   get sessionId(): string | undefined {
-    const session = this.current;
+    const session = this.#current;
     return session && !session.closed ? session.description?.sessionId : undefined;
   }
 
   get description(): SessionDescription | undefined {
-    const session = this.current;
+    const session = this.#current;
     return session && !session.closed ? session.description : undefined;
   }
 
   /** True from `start()` until the session ends (connecting, connected or reconnecting). */
   get active(): boolean {
-    return Boolean(this.current && !this.current.closed);
+    return Boolean(this.#current && !this.#current.closed);
   }
 
   /** Seconds left before the vendor's limit (`expiresAt`), or undefined when none is known. */
@@ -152,7 +151,7 @@ export class SessionController {
   }
 
   get voiceChat(): VoiceChatState {
-    const chat = this.current && !this.current.closed ? this.current.voiceChat : undefined;
+    const chat = this.#current && !this.#current.closed ? this.#current.voiceChat : undefined;
     return { active: Boolean(chat), pushToTalk: chat?.pushToTalk ?? false, micMuted: chat?.micMuted ?? false };
   }
 
@@ -175,43 +174,43 @@ export class SessionController {
    * one is live resolves at once: never two sessions.
    */
   start(config: SessionConfig): Promise<void> {
-    if (this.current && !this.current.closed) return this.starting ?? Promise.resolve();
+    if (this.#current && !this.#current.closed) return this.#starting ?? Promise.resolve();
     let entry: ProviderEntry;
     try {
       entry = getProvider(config.provider);
     } catch (error) {
       const avatarError = toAvatarError(error, 'unknown-provider', 'start()');
-      this.fail(avatarError);
+      this.#fail(avatarError);
       return Promise.reject(avatarError);
     }
     const session = new Session(config, entry);
-    this.current = session;
-    this.lastError = undefined;
-    this.configError = false;
-    this.setState('connecting');
-    const run = this.run(session).catch(async (error: unknown) => {
+    this.#current = session;
+    this.#lastError = undefined;
+    this.#configError = false;
+    this.#setState('connecting');
+    const run = this.#run(session).catch(async (error: unknown) => {
       const avatarError = toAvatarError(error, 'transport-join-failed', 'The session could not start');
       if (session.closed) throw session.error ?? avatarError;
-      await this.end(session, 'error', avatarError);
+      await this.#end(session, 'error', avatarError);
       throw avatarError;
     });
     const starting = run.finally(() => {
-      if (this.starting === starting) this.starting = undefined;
+      if (this.#starting === starting) this.#starting = undefined;
     });
-    this.starting = starting;
+    this.#starting = starting;
     return starting;
   }
 
   /** Ends the live session (if any). Resolves once every track and connection is released. */
   stop(reason: EndedReason = 'user'): Promise<void> {
-    const session = this.current;
+    const session = this.#current;
     if (!session || session.closed) return session?.closing ?? Promise.resolve();
-    return this.end(session, reason);
+    return this.#end(session, reason);
   }
 
   /** Says `text`. Before the avatar is ready the call waits in a queue; without a session it is rejected. */
   speak(text: string, mode: SpeakMode): Promise<void> {
-    const session = this.current;
+    const session = this.#current;
     if (typeof text !== 'string' || text.trim() === '') {
       return Promise.reject(new AvatarError('command-failed', 'speak() needs some text.', { fatal: false }));
     }
@@ -221,11 +220,11 @@ export class SessionController {
     if (!session.ready) {
       return new Promise<void>((resolve, reject) => session.queue.push({ text, mode, resolve, reject }));
     }
-    return this.sendSpeech(session, text, mode);
+    return this.#sendSpeech(session, text, mode);
   }
 
   async interrupt(): Promise<InterruptResult> {
-    const session = this.current;
+    const session = this.#current;
     if (!session || session.closed) {
       throw new AvatarError('not-started', 'interrupt() needs a started session.', { fatal: false });
     }
@@ -239,34 +238,34 @@ export class SessionController {
     try {
       return await session.provider!.interrupt();
     } catch (error) {
-      throw this.commandError(session, error, 'interrupt()');
+      throw this.#commandError(session, error, 'interrupt()');
     }
   }
 
   /** Called from a user gesture: lifts an autoplay block. `play()` runs first, inside the gesture. */
   async resumeAudio(): Promise<void> {
-    const session = this.current;
+    const session = this.#current;
     if (!session || session.closed) return;
-    const video = this.host.video;
-    video.muted = this.host.muted;
+    const video = this.#host.video;
+    video.muted = this.#host.muted;
     const playing = video.play();
     const sdk = session.transport?.resumeAudio().catch(() => undefined);
     try {
       await playing;
-      if (this.isLive(session) && !video.muted) this.setAudioBlocked(false);
+      if (this.#isLive(session) && !video.muted) this.#setAudioBlocked(false);
     } catch {
-      if (this.isLive(session)) video.muted = true;
+      if (this.#isLive(session)) video.muted = true;
     }
     await sdk;
   }
 
   /** The page changed `muted`. Unmuting (a user gesture, usually) also lifts an autoplay block. */
   applyMuted(): void {
-    if (!this.host.muted && this.audioBlockedValue) {
+    if (!this.#host.muted && this.#audioBlockedValue) {
       void this.resumeAudio();
       return;
     }
-    this.host.video.muted = this.host.muted || this.audioBlockedValue;
+    this.#host.video.muted = this.#host.muted || this.#audioBlockedValue;
   }
 
   /**
@@ -274,24 +273,24 @@ export class SessionController {
    * `invalid-attribute` event; fixing it returns it to `idle`. A live session is not touched.
    */
   reportConfigError(error: AvatarError | undefined): void {
-    if (this.current && !this.current.closed) return;
+    if (this.#current && !this.#current.closed) return;
     if (error) {
-      if (this.configError && this.lastError?.message === error.message) return;
-      this.configError = true;
-      this.fail(error);
-    } else if (this.configError) {
-      this.configError = false;
-      this.lastError = undefined;
-      if (this.stateValue === 'error') this.setState('idle');
+      if (this.#configError && this.#lastError?.message === error.message) return;
+      this.#configError = true;
+      this.#fail(error);
+    } else if (this.#configError) {
+      this.#configError = false;
+      this.#lastError = undefined;
+      if (this.#stateValue === 'error') this.#setState('idle');
     }
   }
 
   /** The page is going away: stop the vendor session with a beacon, which outlives the page. */
   pageHide(): void {
-    const session = this.current;
+    const session = this.#current;
     if (!session || session.closed) return;
-    this.sendStopRoute(session, true);
-    void this.end(session, 'user');
+    this.#sendStopRoute(session, true);
+    void this.#end(session, 'user');
   }
 
   /**
@@ -300,14 +299,14 @@ export class SessionController {
    * insecure-context or mic-failed (also sent as a non-fatal `avatar-error`).
    */
   async startVoiceChat(options: VoiceChatOptions = {}): Promise<void> {
-    const session = this.readySession('startVoiceChat()');
+    const session = this.#readySession('startVoiceChat()');
     const pushToTalk = options.pushToTalk ?? false;
     const bargeIn = options.bargeIn ?? true;
     if (session.voiceChat) {
       if (session.voiceChat.pushToTalk !== pushToTalk) await this.setMicMuted(pushToTalk, session);
       session.voiceChat.pushToTalk = pushToTalk;
       session.voiceChat.bargeIn = bargeIn;
-      this.host.voiceChatChanged(this.voiceChat);
+      this.#host.voiceChatChanged(this.voiceChat);
       return;
     }
     const transport = session.transport!;
@@ -321,57 +320,57 @@ export class SessionController {
       track = await transport.startMicrophone();
       if (pushToTalk) await transport.setMicrophoneMuted(true);
       ({ VoiceActivity: Activity } = await activityModule);
-      this.check(session);
+      this.#check(session);
       await session.provider?.startVoiceChat?.({ pushToTalk });
     } catch (error) {
       // Also when the session closed meanwhile: a microphone opened during the teardown has no one else to stop it.
       await transport.stopMicrophone().catch(() => undefined);
-      throw this.commandError(session, error, 'startVoiceChat()');
+      throw this.#commandError(session, error, 'startVoiceChat()');
     }
-    this.check(session);
+    this.#check(session);
     session.voiceChat = { pushToTalk, micMuted: pushToTalk, bargeIn };
     if (track) {
       // Barge-in: the user talking over the avatar interrupts it, where the vendor can be interrupted.
       session.voiceChat.activity = new Activity(track, {
         start: () => {
-          if (!this.isLive(session) || !session.voiceChat?.bargeIn || !this.speakingValue) return;
+          if (!this.#isLive(session) || !session.voiceChat?.bargeIn || !this.#speakingValue) return;
           void this.interrupt().catch(() => undefined);
         },
       });
     }
-    this.host.voiceChatChanged(this.voiceChat);
+    this.#host.voiceChatChanged(this.voiceChat);
   }
 
   async stopVoiceChat(): Promise<void> {
-    const session = this.current;
+    const session = this.#current;
     if (!session || session.closed || !session.voiceChat) return;
     session.voiceChat.activity?.dispose();
     session.voiceChat = undefined;
-    this.host.voiceChatChanged(this.voiceChat);
+    this.#host.voiceChatChanged(this.voiceChat);
     await session.provider?.stopVoiceChat?.().catch(() => undefined);
     await session.transport?.stopMicrophone().catch(() => undefined);
   }
 
   /** Silences (or restores) the published microphone without unpublishing it. */
-  async setMicMuted(muted: boolean, session = this.current): Promise<void> {
+  async setMicMuted(muted: boolean, session = this.#current): Promise<void> {
     if (!session || session.closed || !session.voiceChat) return;
     await session.transport!.setMicrophoneMuted(muted);
     if (session.voiceChat) session.voiceChat.micMuted = muted;
-    this.host.voiceChatChanged(this.voiceChat);
+    this.#host.voiceChatChanged(this.voiceChat);
   }
 
   /** Push-to-talk: `true` while the talk control is held. */
   async pushToTalk(talking: boolean): Promise<void> {
-    const session = this.current;
+    const session = this.#current;
     if (!session || session.closed || !session.voiceChat?.pushToTalk) return;
     await this.setMicMuted(!talking, session);
     await session.provider?.pushToTalk?.(talking).catch((error: unknown) => {
-      this.commandError(session, error, 'push-to-talk');
+      this.#commandError(session, error, 'push-to-talk');
     });
   }
 
-  private readySession(context: string): Session {
-    const session = this.current;
+  #readySession(context: string): Session {
+    const session = this.#current;
     if (!session || session.closed || !session.ready) {
       throw new AvatarError('not-started', `${context} needs a connected session.`, { fatal: false });
     }
@@ -379,16 +378,16 @@ export class SessionController {
   }
 
   /** Keep-alive pings and the vendor's time limit, for a session that is now on screen. */
-  private startSessionTimers(session: Session): void {
+  #startSessionTimers(session: Session): void {
     const { provider, description, config } = session;
     if (provider?.keepAlive && description) {
       const idle = Number(description.options?.idleTimeout ?? config.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_SECONDS);
       session.keepAlive = new KeepAlive({
         idleTimeoutSeconds: Number.isFinite(idle) && idle > 0 ? idle : DEFAULT_IDLE_TIMEOUT_SECONDS,
-        idleFor: () => this.host.idleFor(),
+        idleFor: () => this.#host.idleFor(),
         isVisible: () => globalThis.document?.visibilityState !== 'hidden',
         ping: () => provider.keepAlive!(),
-        onError: (error) => this.commandError(session, error, 'keep-alive'),
+        onError: (error) => this.#commandError(session, error, 'keep-alive'),
       });
     }
     const expiresAt = description?.expiresAt ? Date.parse(description.expiresAt) : NaN;
@@ -397,16 +396,16 @@ export class SessionController {
     const warnBefore = Math.min(EXPIRY_WARNING_MS, Math.max(5_000, remaining * 0.1));
     session.timers.push(
       setTimeout(() => {
-        if (this.isLive(session)) this.host.dispatch('avatar-session-expiring', { remaining: this.sessionRemaining ?? 0 });
+        if (this.#isLive(session)) this.#host.dispatch('avatar-session-expiring', { remaining: this.sessionRemaining ?? 0 });
       }, Math.max(0, remaining - warnBefore)),
       // A little grace: the vendor usually ends the session itself, with its own reason.
       setTimeout(() => {
-        if (this.isLive(session)) void this.end(session, 'timeout');
+        if (this.#isLive(session)) void this.#end(session, 'timeout');
       }, Math.max(0, remaining + 2_000)),
     );
   }
 
-  private async run(session: Session): Promise<void> {
+  async #run(session: Session): Promise<void> {
     const { config, entry } = session;
     const { signal } = session.abort;
     // Start importing code now, so it loads while the token endpoint thinks.
@@ -422,47 +421,47 @@ export class SessionController {
     providerModule.catch(() => undefined);
 
     const description = entry.needsServer
-      ? await requestSession(config, { signal, fetchImpl: this.fetchImpl })
+      ? await requestSession(config, { signal, fetchImpl: this.#fetchImpl })
       : localDescription(config);
-    this.check(session);
+    this.#check(session);
     session.description = description;
 
     const kind = description.transport.kind;
-    const step = <T>(promise: Promise<T>) => this.step(session, promise);
+    const step = <T>(promise: Promise<T>) => this.#step(session, promise);
     const transportFactory = await step(kind === expected ? transportModule : loadTransport(kind));
     const { createProvider } = await step(providerModule);
 
     const transport = transportFactory.createTransport({
       credentials: description.transport,
-      video: this.host.video,
-      container: this.host.container,
+      video: this.#host.video,
+      container: this.#host.container,
       videoEncoding: config.videoEncoding ?? 'VP8',
-      host: this.transportHost(session),
-      joinTimeoutMs: this.host.connectTimeoutMs ?? this.joinTimeoutMs,
+      host: this.#transportHost(session),
+      joinTimeoutMs: this.#host.connectTimeoutMs ?? this.#joinTimeoutMs,
     });
     session.transport = transport;
     const provider = createProvider({
       description,
       config,
       transport,
-      events: this.providerEvents(session),
-      video: this.host.video,
+      events: this.#providerEvents(session),
+      video: this.#host.video,
       signal,
-      fetch: this.fetchImpl,
+      fetch: this.#fetchImpl,
     });
     session.provider = provider;
 
     await step(provider.beforeConnect?.() ?? Promise.resolve());
     await step(transport.connect(signal));
     await step(provider.afterConnect?.() ?? Promise.resolve());
-    await step(waitForFirstFrame(this.host.video, signal, this.host.connectTimeoutMs ?? this.mediaTimeoutMs));
+    await step(waitForFirstFrame(this.#host.video, signal, this.#host.connectTimeoutMs ?? this.#mediaTimeoutMs));
 
     session.ready = true;
-    this.setState('connected');
-    this.host.dispatch('avatar-ready', { provider: description.provider, sessionId: description.sessionId, transport: kind });
-    this.startSessionTimers(session);
+    this.#setState('connected');
+    this.#host.dispatch('avatar-ready', { provider: description.provider, sessionId: description.sessionId, transport: kind });
+    this.#startSessionTimers(session);
     for (const queued of session.queue.splice(0)) {
-      this.sendSpeech(session, queued.text, queued.mode).then(queued.resolve, queued.reject);
+      this.#sendSpeech(session, queued.text, queued.mode).then(queued.resolve, queued.reject);
     }
   }
 
@@ -471,7 +470,7 @@ export class SessionController {
    * settle once their object is closed (an RTCPeerConnection's negotiation, for one), and a start must
    * never hang because of that.
    */
-  private async step<T>(session: Session, promise: Promise<T>): Promise<T> {
+  async #step<T>(session: Session, promise: Promise<T>): Promise<T> {
     const { signal } = session.abort;
     let onAbort!: () => void;
     const aborted = new Promise<never>((_, reject) => {
@@ -482,98 +481,98 @@ export class SessionController {
     promise.catch(() => undefined);
     try {
       const value = await Promise.race([promise, aborted]);
-      this.check(session);
+      this.#check(session);
       return value;
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
   }
 
-  private check(session: Session): void {
+  #check(session: Session): void {
     if (session.closed) throw session.error ?? new AvatarError('aborted', 'The session was stopped while it started.');
   }
 
-  private isLive(session: Session): boolean {
-    return this.current === session && !session.closed;
+  #isLive(session: Session): boolean {
+    return this.#current === session && !session.closed;
   }
 
   /** Sends `text`, split at sentence boundaries where the vendor caps one call, piece after piece. */
-  private async sendSpeech(session: Session, text: string, mode: SpeakMode): Promise<void> {
+  async #sendSpeech(session: Session, text: string, mode: SpeakMode): Promise<void> {
     const provider = session.provider!;
     const pieces = provider.maxTextLength ? splitText(text, provider.maxTextLength) : [text];
     try {
       for (const piece of pieces) {
-        this.check(session);
+        this.#check(session);
         await provider.speak(piece, mode);
       }
     } catch (error) {
-      throw this.commandError(session, error, 'speak()');
+      throw this.#commandError(session, error, 'speak()');
     }
   }
 
-  private commandError(session: Session, error: unknown, context: string): AvatarError {
+  #commandError(session: Session, error: unknown, context: string): AvatarError {
     const avatarError = nonFatal(toAvatarError(error, 'command-failed', `${context} failed`));
-    if (this.isLive(session) && avatarError.code !== 'aborted') this.host.dispatch('avatar-error', avatarError.toDetail());
+    if (this.#isLive(session) && avatarError.code !== 'aborted') this.#host.dispatch('avatar-error', avatarError.toDetail());
     return avatarError;
   }
 
-  private transportHost(session: Session): TransportHost {
+  #transportHost(session: Session): TransportHost {
     return {
       mediaChanged: () => {
-        if (this.isLive(session)) void this.play(session);
+        if (this.#isLive(session)) void this.#play(session);
       },
       data: (payload) => {
-        if (this.isLive(session)) session.provider?.receive(payload);
+        if (this.#isLive(session)) session.provider?.receive(payload);
       },
       audioBlocked: (blocked) => {
-        if (this.isLive(session)) this.setAudioBlocked(blocked);
+        if (this.#isLive(session)) this.#setAudioBlocked(blocked);
       },
       reconnecting: () => {
-        if (this.isLive(session) && this.stateValue === 'connected') this.setState('reconnecting');
+        if (this.#isLive(session) && this.#stateValue === 'connected') this.#setState('reconnecting');
       },
       reconnected: () => {
-        if (this.isLive(session) && this.stateValue === 'reconnecting') this.setState('connected');
+        if (this.#isLive(session) && this.#stateValue === 'reconnecting') this.#setState('connected');
       },
       tokenExpiring: () => {
-        if (this.isLive(session)) this.host.dispatch('avatar-session-expiring', { remaining: this.sessionRemaining ?? null });
+        if (this.#isLive(session)) this.#host.dispatch('avatar-session-expiring', { remaining: this.sessionRemaining ?? null });
       },
       disconnected: (reason, error) => {
-        if (!this.isLive(session)) return;
+        if (!this.#isLive(session)) return;
         const cause =
           error ?? (reason === 'network' ? new AvatarError('transport-disconnected', 'The connection to the avatar was lost.') : undefined);
-        void this.end(session, reason, cause);
+        void this.#end(session, reason, cause);
       },
     };
   }
 
-  private providerEvents(session: Session): ProviderEvents {
+  #providerEvents(session: Session): ProviderEvents {
     return {
       speakStart: () => {
-        if (!this.isLive(session)) return;
-        this.setSpeaking(true);
-        this.host.dispatch('avatar-speak-start', { sessionId: session.description?.sessionId ?? '' });
+        if (!this.#isLive(session)) return;
+        this.#setSpeaking(true);
+        this.#host.dispatch('avatar-speak-start', { sessionId: session.description?.sessionId ?? '' });
       },
       speakEnd: () => {
-        if (!this.isLive(session)) return;
-        this.setSpeaking(false);
-        this.host.dispatch('avatar-speak-end', { sessionId: session.description?.sessionId ?? '' });
+        if (!this.#isLive(session)) return;
+        this.#setSpeaking(false);
+        this.#host.dispatch('avatar-speak-end', { sessionId: session.description?.sessionId ?? '' });
       },
       transcript: (transcript) => {
-        if (this.isLive(session)) this.host.dispatch('avatar-transcript', { ...transcript });
+        if (this.#isLive(session)) this.#host.dispatch('avatar-transcript', { ...transcript });
       },
       error: (error) => {
-        if (this.isLive(session)) this.host.dispatch('avatar-error', nonFatal(error).toDetail());
+        if (this.#isLive(session)) this.#host.dispatch('avatar-error', nonFatal(error).toDetail());
       },
       ended: (reason, error) => {
-        if (this.isLive(session)) void this.end(session, reason, error);
+        if (this.#isLive(session)) void this.#end(session, reason, error);
       },
     };
   }
 
-  private async play(session: Session): Promise<void> {
-    const result = await playWithFallback(this.host.video, this.host.muted || this.audioBlockedValue);
-    if (!this.isLive(session)) return;
-    if (result === 'muted-fallback') this.setAudioBlocked(true);
+  async #play(session: Session): Promise<void> {
+    const result = await playWithFallback(this.#host.video, this.#host.muted || this.#audioBlockedValue);
+    if (!this.#isLive(session)) return;
+    if (result === 'muted-fallback') this.#setAudioBlocked(true);
   }
 
   /**
@@ -581,19 +580,19 @@ export class SessionController {
    * `<video>` is emptied at once (a stale session's media never shows), and the returned promise settles
    * when every connection is closed.
    */
-  private end(session: Session, reason: EndedReason, error?: AvatarError): Promise<void> {
+  #end(session: Session, reason: EndedReason, error?: AvatarError): Promise<void> {
     if (session.closed) return session.closing;
     session.error = error;
-    const teardown = this.teardown(session);
-    if (this.current === session) {
-      if (error) this.fail(error);
-      else this.setState('ended');
-      this.host.dispatch('avatar-ended', { reason, sessionId: session.description?.sessionId });
+    const teardown = this.#teardown(session);
+    if (this.#current === session) {
+      if (error) this.#fail(error);
+      else this.#setState('ended');
+      this.#host.dispatch('avatar-ended', { reason, sessionId: session.description?.sessionId });
     }
     return teardown;
   }
 
-  private teardown(session: Session): Promise<void> {
+  #teardown(session: Session): Promise<void> {
     session.closed = true;
     session.abort.abort();
     session.keepAlive?.stop();
@@ -601,16 +600,16 @@ export class SessionController {
     const hadVoiceChat = Boolean(session.voiceChat);
     session.voiceChat?.activity?.dispose();
     session.voiceChat = undefined;
-    if (this.current === session) {
-      detachAll(this.host.video);
-      this.setSpeaking(false);
-      this.setAudioBlocked(false);
-      if (hadVoiceChat) this.host.voiceChatChanged(this.voiceChat);
+    if (this.#current === session) {
+      detachAll(this.#host.video);
+      this.#setSpeaking(false);
+      this.#setAudioBlocked(false);
+      if (hadVoiceChat) this.#host.voiceChatChanged(this.voiceChat);
     }
     for (const queued of session.queue.splice(0)) {
       queued.reject(new AvatarError('aborted', 'The session ended before the avatar could speak.', { fatal: false }));
     }
-    this.sendStopRoute(session, false);
+    this.#sendStopRoute(session, false);
     session.closing = (async () => {
       try {
         await session.provider?.close?.();
@@ -632,7 +631,7 @@ export class SessionController {
   }
 
   /** Vendor sessions cost money until stopped: tell the server, once per session. */
-  private sendStopRoute(session: Session, beacon: boolean): void {
+  #sendStopRoute(session: Session, beacon: boolean): void {
     const { description, config, entry } = session;
     if (!description || !entry.needsServer || session.stopSent) return;
     session.stopSent = true;
@@ -640,36 +639,36 @@ export class SessionController {
     if (config.stopSession) {
       void config.stopSession(body).catch(() => undefined);
     } else if (config.tokenUrl) {
-      void sendStop(config.tokenUrl, body, { beacon, fetchImpl: this.fetchImpl }).catch(() => undefined);
+      void sendStop(config.tokenUrl, body, { beacon, fetchImpl: this.#fetchImpl }).catch(() => undefined);
     }
   }
 
-  private fail(error: AvatarError): void {
-    this.lastError = error;
-    this.setState('error');
-    this.host.dispatch('avatar-error', error.toDetail());
+  #fail(error: AvatarError): void {
+    this.#lastError = error;
+    this.#setState('error');
+    this.#host.dispatch('avatar-error', error.toDetail());
   }
 
-  private setState(state: AvatarState): void {
-    const previous = this.stateValue;
+  #setState(state: AvatarState): void {
+    const previous = this.#stateValue;
     if (previous === state) return;
-    this.stateValue = state;
-    this.host.stateChanged(state, previous);
-    this.host.dispatch('avatar-state-change', { state, previous });
+    this.#stateValue = state;
+    this.#host.stateChanged(state, previous);
+    this.#host.dispatch('avatar-state-change', { state, previous });
   }
 
-  private setSpeaking(speaking: boolean): void {
-    if (this.speakingValue === speaking) return;
-    this.speakingValue = speaking;
-    this.host.speakingChanged(speaking);
+  #setSpeaking(speaking: boolean): void {
+    if (this.#speakingValue === speaking) return;
+    this.#speakingValue = speaking;
+    this.#host.speakingChanged(speaking);
   }
 
-  private setAudioBlocked(blocked: boolean): void {
-    if (this.audioBlockedValue === blocked) return;
-    this.audioBlockedValue = blocked;
-    this.host.video.muted = this.host.muted || blocked;
-    this.host.audioBlockedChanged(blocked);
-    if (blocked) this.host.dispatch('avatar-autoplay-blocked', { sessionId: this.sessionId ?? '' });
+  #setAudioBlocked(blocked: boolean): void {
+    if (this.#audioBlockedValue === blocked) return;
+    this.#audioBlockedValue = blocked;
+    this.#host.video.muted = this.#host.muted || blocked;
+    this.#host.audioBlockedChanged(blocked);
+    if (blocked) this.#host.dispatch('avatar-autoplay-blocked', { sessionId: this.sessionId ?? '' });
   }
 }
 

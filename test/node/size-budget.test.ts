@@ -30,7 +30,7 @@ test('the measure sees the build: the core holds the entry and the local chunks,
   assert.ok(measured.core.chunks.some((c) => c.includes('local-transport')), 'the local transport is part of the core');
   assert.ok(measured.core.gzip > measured.idle.gzip, 'the local chunks add to the idle entry');
   const livekitPage = measured.pages['HeyGen over LiveKit'];
-  assert.ok(livekitPage.chunks.some((c) => c.includes('livekit-client')), 'the LiveKit page holds the SDK chunk');
+  assert.ok(livekitPage.chunks.some((c) => c.includes('livekit-sdk')), 'the LiveKit page holds the SDK chunk');
   assert.ok(!livekitPage.chunks.some((c) => /agora|trtc|AgoraRTC/i.test(c)), 'and no Agora or TRTC chunk');
   for (const [kind, plugin] of Object.entries(measured.plugins)) {
     const sdk = measured.sdks[kind as keyof typeof measured.sdks];
