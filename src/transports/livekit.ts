@@ -13,8 +13,7 @@ import type {
 } from 'livekit-client';
 import { AvatarError } from '../errors/avatar-error.js';
 import type { EndedReason } from '../session/session-types.js';
-import { loadMicrophone } from './microphone-loader.js';
-import { checkMessageSize, type EventOverloads, listenAll, SdkTransport } from './sdk-helpers.js';
+import { type EventOverloads, SdkTransport } from './sdk-helpers.js';
 import type { LiveKitCredentials, MicrophoneOptions, Transport, TransportOptions } from './transport.js';
 
 /*
@@ -84,73 +83,65 @@ export type LiveKitConnectionError = Pick<ConnectionError, 'name' | 'message' | 
 export const loadLiveKitSdk = (): Promise<LiveKitSdk> => import('./livekit-sdk.js');
 
 
-/** LiveKit's documented cap for one reliable data packet. */
-const MAX_MESSAGE_BYTES = 15 * 1024;
+class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentials> {
+  #room?: LiveKitRoom;
+  #mic?: MediaStreamTrack;
 
-class LiveKitTransport extends SdkTransport<LiveKitSdk, string> {
-  readonly kind = 'livekit';
-  readonly maxMessageBytes = MAX_MESSAGE_BYTES;
-
-  private room?: LiveKitRoom;
-  private mic?: MediaStreamTrack;
-
-  constructor(
-    options: TransportOptions,
-    private readonly credentials: LiveKitCredentials,
-    load: () => Promise<LiveKitSdk>,
-  ) {
-    super(options, { load, packageName: 'livekit-client', room: 'The LiveKit room', secret: credentials.token, avatar: credentials.avatarIdentity });
+  constructor(options: TransportOptions, load: () => Promise<LiveKitSdk>) {
+    super(options, {
+      kind: 'livekit',
+      name: 'LiveKit',
+      // LiveKit's documented cap for one reliable data packet.
+      maxMessageBytes: 15 * 1024,
+      load,
+      packageName: 'livekit-client',
+      room: 'The LiveKit room',
+      secret: (credentials) => credentials.token,
+      avatar: (credentials) => credentials.avatarIdentity,
+    });
   }
 
   protected join(sdk: LiveKitSdk): Promise<void> {
     sdk.setLogLevel('warn');
     // One avatar, played through our own <video>: adaptiveStream would pause video the SDK did not attach
     // itself, and dynacast only concerns video we publish (we publish a microphone at most).
-    const room = (this.room = new sdk.Room({ adaptiveStream: false, dynacast: false, stopLocalTrackOnUnpublish: true }));
-    this.listen(room, sdk);
+    const room = (this.#room = new sdk.Room({ adaptiveStream: false, dynacast: false, stopLocalTrackOnUnpublish: true }));
+    this.#listen(room, sdk);
     return room.connect(this.credentials.url, this.credentials.token, { autoSubscribe: true });
   }
 
   protected override afterJoin(): void {
-    if (this.room && !this.room.canPlaybackAudio) this.host.audioBlocked(true);
+    if (!this.#room!.canPlaybackAudio) this.host.audioBlocked(true);
   }
 
   protected async leave(): Promise<void> {
-    await this.room?.disconnect(true);
+    await this.#room?.disconnect(true);
   }
 
-  async send(payload: Uint8Array): Promise<void> {
-    checkMessageSize(payload, this.maxMessageBytes, 'LiveKit');
-    const room = this.joinedOr(this.room, 'transport-send-failed');
+  protected async transmit(payload: Uint8Array): Promise<void> {
     const options: DataPublishOptions = { reliable: true };
-    try {
-      await room.localParticipant.publishData(new Uint8Array(payload), options);
-    } catch (error) {
-      throw this.fail(error, 'transport-send-failed', 'LiveKit could not send a data message', false);
-    }
+    await this.#room!.localParticipant.publishData(new Uint8Array(payload), options);
   }
 
   async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void> {
-    const { assertMicrophoneAvailable, microphoneConstraints, microphoneError } = await loadMicrophone();
-    assertMicrophoneAvailable();
-    const room = this.joinedOr(this.room, 'mic-failed');
+    const { microphoneConstraints, microphoneError } = await this.microphone();
     let publication: LiveKitMicPublication | undefined;
     try {
-      publication = await room.localParticipant.setMicrophoneEnabled(true, microphoneConstraints(options));
+      publication = await this.#room!.localParticipant.setMicrophoneEnabled(true, microphoneConstraints(options));
     } catch (error) {
       throw microphoneError(error);
     }
-    this.mic = publication?.track?.mediaStreamTrack;
+    this.#mic = publication?.track?.mediaStreamTrack;
     if (this.closed) await this.stopMicrophone();
-    return this.mic;
+    return this.#mic;
   }
 
   async stopMicrophone(): Promise<void> {
-    const track = this.mic;
-    this.mic = undefined;
+    const track = this.#mic;
+    this.#mic = undefined;
     if (!track) return;
     try {
-      await this.room?.localParticipant.unpublishTrack(track, true);
+      await this.#room?.localParticipant.unpublishTrack(track, true);
     } finally {
       track.stop();
     }
@@ -158,49 +149,34 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string> {
 
   async setMicrophoneMuted(muted: boolean): Promise<void> {
     // With a published microphone, LiveKit mutes and unmutes it instead of (un)publishing.
-    if (this.mic) await this.room?.localParticipant.setMicrophoneEnabled(!muted);
+    if (this.#mic) await this.#room?.localParticipant.setMicrophoneEnabled(!muted);
   }
 
   async resumeAudio(): Promise<void> {
-    await this.room?.startAudio();
+    await this.#room?.startAudio();
   }
 
-  private listen(room: LiveKitRoom, sdk: LiveKitSdk): void {
+  // The host and the media ignore calls after disconnect(), so the handlers need no check of their own.
+  #listen(room: LiveKitRoom, sdk: LiveKitSdk): void {
     const { host } = this;
     const handlers: LiveKitRoomEvents = {
-      trackSubscribed: (track, _publication, participant) => {
-        if (this.live) this.media.add(participant.identity, track.mediaStreamTrack);
-      },
-      trackUnsubscribed: (track, _publication, participant) => {
-        if (this.live) this.media.remove(participant.identity, track.mediaStreamTrack.kind === 'audio' ? 'audio' : 'video');
-      },
-      participantDisconnected: (participant) => {
-        // The avatar leaving is the vendor ending the session: end it rather than freeze on the last frame.
-        if (this.live && this.media.left(participant.identity) && this.joined) host.disconnected('vendor');
-      },
-      dataReceived: (payload) => {
-        if (this.live) host.data(payload);
-      },
-      audioPlaybackChanged: (playing) => {
-        if (this.live) host.audioBlocked(!playing);
-      },
-      reconnecting: () => {
-        if (this.live) host.reconnecting();
-      },
-      signalReconnecting: () => {
-        if (this.live) host.reconnecting();
-      },
-      reconnected: () => {
-        if (this.live) host.reconnected();
-      },
+      trackSubscribed: (track, _publication, participant) => this.addTrack(participant.identity, track.mediaStreamTrack),
+      trackUnsubscribed: (track, _publication, participant) =>
+        this.removeTrack(participant.identity, track.mediaStreamTrack.kind === 'audio' ? 'audio' : 'video'),
+      participantDisconnected: (participant) => this.left(participant.identity),
+      dataReceived: (payload) => host.data(payload),
+      audioPlaybackChanged: (playing) => host.audioBlocked(!playing),
+      reconnecting: () => host.reconnecting(),
+      signalReconnecting: () => host.reconnecting(),
+      reconnected: () => host.reconnected(),
       disconnected: (reason) => {
-        if (this.live && this.joined) this.unexpectedDisconnect(reason, sdk.DisconnectReason);
+        if (this.joined) this.#unexpectedDisconnect(reason, sdk.DisconnectReason);
       },
     };
-    listenAll(room, handlers, this.cleanup);
+    this.on(room, handlers);
   }
 
-  private unexpectedDisconnect(reason: DisconnectReason | undefined, R: LiveKitSdk['DisconnectReason']): void {
+  #unexpectedDisconnect(reason: DisconnectReason | undefined, R: LiveKitSdk['DisconnectReason']): void {
     switch (reason) {
       case R.CLIENT_INITIATED:
         return;
@@ -248,17 +224,10 @@ function describeDisconnect(reason: DisconnectReason | undefined, R: LiveKitSdk[
 
 /** The plugin with an SDK seam: tests pass a fake module as `load`. */
 export function createLiveKitTransport(options: TransportOptions, load: () => Promise<LiveKitSdk> = loadLiveKitSdk): Transport {
-  if (options.credentials.kind !== 'livekit') {
-    throw new AvatarError('transport-join-failed', `The LiveKit transport cannot join a "${options.credentials.kind}" session.`);
-  }
-  return new LiveKitTransport(options, options.credentials, load);
+  return new LiveKitTransport(options, load);
 }
 
-export function createTransport(options: TransportOptions): Transport {
-  return createLiveKitTransport(options);
-}
+export const createTransport: (options: TransportOptions) => Transport = createLiveKitTransport;
 
 /** The SDK is the large download: fetch it alongside the token request (module imports are cached). */
-export function preload(): Promise<unknown> {
-  return loadLiveKitSdk();
-}
+export const preload: () => Promise<unknown> = loadLiveKitSdk;
