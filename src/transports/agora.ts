@@ -235,14 +235,9 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
       this.host.disconnected('timeout', new AvatarError('transport-token-expired', 'The Agora token expired.'));
       return;
     }
-    const network = reason === 'NETWORK_ERROR' || reason === 'unknown';
-    this.host.disconnected(
-      network ? 'network' : 'vendor',
-      new AvatarError(
-        'transport-disconnected',
-        network ? 'The connection to the avatar was lost.' : `The Agora server ended the connection (${reason}).`,
-      ),
-    );
+    // The session reports a lost connection (transport-disconnected) for 'network' without an error.
+    if (reason === 'NETWORK_ERROR' || reason === 'unknown') this.host.disconnected('network');
+    else this.host.disconnected('vendor', new AvatarError('transport-disconnected', `The Agora server ended the connection (${reason}).`));
   }
 
   protected joinError(error: unknown): AvatarError {
@@ -267,4 +262,4 @@ export function createTransport(options: TransportOptions): Transport {
 }
 
 /** The SDK is the large download: fetch it alongside the token request (module imports are cached). */
-export const preload: () => Promise<unknown> = loadAgoraSdk;
+export { loadAgoraSdk as preload };

@@ -12,7 +12,6 @@ import type {
   setLogLevel,
 } from 'livekit-client';
 import { AvatarError } from '../errors/avatar-error.js';
-import type { EndedReason } from '../session/session-types.js';
 import { type EventOverloads, SdkTransport } from './sdk-helpers.js';
 import type { LiveKitCredentials, MicrophoneOptions, Transport, TransportOptions } from './transport.js';
 
@@ -162,7 +161,7 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
     const handlers: LiveKitRoomEvents = {
       trackSubscribed: (track, _publication, participant) => this.addTrack(participant.identity, track.mediaStreamTrack),
       trackUnsubscribed: (track, _publication, participant) =>
-        this.removeTrack(participant.identity, track.mediaStreamTrack.kind === 'audio' ? 'audio' : 'video'),
+        this.removeTrack(participant.identity, track.mediaStreamTrack.kind),
       participantDisconnected: (participant) => this.left(participant.identity),
       dataReceived: (payload) => host.data(payload),
       audioPlaybackChanged: (playing) => host.audioBlocked(!playing),
@@ -177,19 +176,21 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
   }
 
   #unexpectedDisconnect(reason: DisconnectReason | undefined, R: LiveKitSdk['DisconnectReason']): void {
-    switch (reason) {
-      case R.CLIENT_INITIATED:
-        return;
-      case R.ROOM_DELETED:
-      case R.ROOM_CLOSED:
-        this.host.disconnected('vendor');
-        return;
-      default: {
-        const ended: EndedReason =
-          reason === R.DUPLICATE_IDENTITY || reason === R.SERVER_SHUTDOWN || reason === R.PARTICIPANT_REMOVED ? 'vendor' : 'network';
-        this.host.disconnected(ended, new AvatarError('transport-disconnected', describeDisconnect(reason, R)));
-      }
-    }
+    if (reason === R.CLIENT_INITIATED) return;
+    if (reason === R.ROOM_DELETED || reason === R.ROOM_CLOSED) return this.host.disconnected('vendor');
+    // These three are the server's doing; any other reason is a lost connection.
+    const vendor =
+      reason === R.DUPLICATE_IDENTITY
+        ? 'The avatar connection was taken over by another client with the same identity.'
+        : reason === R.SERVER_SHUTDOWN
+          ? 'The LiveKit server shut down.'
+          : reason === R.PARTICIPANT_REMOVED
+            ? 'The LiveKit server removed this client from the room.'
+            : undefined;
+    this.host.disconnected(
+      vendor ? 'vendor' : 'network',
+      new AvatarError('transport-disconnected', vendor ?? `The connection to the avatar was lost (LiveKit disconnect reason ${reason ?? 'unknown'}).`),
+    );
   }
 
   protected joinError(error: unknown): AvatarError {
@@ -209,25 +210,13 @@ function isConnectionError(error: unknown): error is LiveKitConnectionError {
   return error instanceof Error && error.name === 'ConnectionError' && 'reason' in error;
 }
 
-function describeDisconnect(reason: DisconnectReason | undefined, R: LiveKitSdk['DisconnectReason']): string {
-  switch (reason) {
-    case R.DUPLICATE_IDENTITY:
-      return 'The avatar connection was taken over by another client with the same identity.';
-    case R.SERVER_SHUTDOWN:
-      return 'The LiveKit server shut down.';
-    case R.PARTICIPANT_REMOVED:
-      return 'The LiveKit server removed this client from the room.';
-    default:
-      return `The connection to the avatar was lost (LiveKit disconnect reason ${reason ?? 'unknown'}).`;
-  }
-}
-
 /** The plugin with an SDK seam: tests pass a fake module as `load`. */
 export function createLiveKitTransport(options: TransportOptions, load: () => Promise<LiveKitSdk> = loadLiveKitSdk): Transport {
   return new LiveKitTransport(options, load);
 }
 
-export const createTransport: (options: TransportOptions) => Transport = createLiveKitTransport;
-
-/** The SDK is the large download: fetch it alongside the token request (module imports are cached). */
-export const preload: () => Promise<unknown> = loadLiveKitSdk;
+/**
+ * `createTransport` is the plugin seam with the real SDK. `preload`: the SDK is the large download, fetched
+ * alongside the token request (module imports are cached).
+ */
+export { createLiveKitTransport as createTransport, loadLiveKitSdk as preload };

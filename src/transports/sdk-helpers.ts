@@ -110,8 +110,7 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
           cause: error,
         });
       }
-      if (this.closed || signal.aborted) throw new AvatarError('aborted', `${room}: stopped while joining.`);
-      await this.#within(this.join(sdk), [signal, this.#lifetime.signal], room);
+      await this.#within(sdk, [signal, this.#lifetime.signal], room);
       this.joined = true;
       this.afterJoin();
     } catch (error) {
@@ -153,7 +152,7 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
     if (payload.byteLength > this.maxMessageBytes) {
       throw new AvatarError(
         'transport-data-too-large',
-        `A data message of ${payload.byteLength} bytes is over ${name}'s ${this.maxMessageBytes}-byte limit.`,
+        `A ${payload.byteLength}-byte data message is over ${name}'s ${this.maxMessageBytes}-byte limit.`,
         { fatal: false },
       );
     }
@@ -161,7 +160,7 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
     try {
       await this.transmit(payload);
     } catch (error) {
-      const code = this.tooLarge(error) ? 'transport-data-too-large' : 'transport-send-failed';
+      const code = this.tooLarge?.(error) ? 'transport-data-too-large' : 'transport-send-failed';
       throw this.fail(error, code, `${name} could not send a data message`, false);
     }
   }
@@ -183,9 +182,7 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
   protected afterJoin(): void {}
 
   /** Whether a failed send was the SDK refusing the message's size. */
-  protected tooLarge(_error: unknown): boolean {
-    return false;
-  }
+  protected tooLarge?(error: unknown): boolean;
 
   /** Runs `task` on disconnect, after leaving (last registered first). */
   protected defer(task: () => void): void {
@@ -271,17 +268,19 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
   }
 
   /**
-   * Waits for an SDK's join, but never longer than the join time limit and never past an abort of any of
-   * `signals`. Some SDKs never settle offline (Agora keeps retrying gateways), so the caller leaves after a
-   * rejection.
+   * Starts the SDK's join unless the session already stopped, and waits for it, but never longer than the
+   * join time limit and never past an abort of any of `signals`. Some SDKs never settle offline (Agora keeps
+   * retrying gateways), so the caller leaves after a rejection.
    */
-  #within(join: Promise<unknown>, signals: AbortSignal[], room: string): Promise<unknown> {
+  #within(sdk: S, signals: AbortSignal[], room: string): Promise<unknown> {
     const ms = this.options.joinTimeoutMs;
-    // An abandoned join may still reject later; that is expected, not unhandled.
-    join.catch(() => undefined);
     let done = (): void => undefined;
     return new Promise((resolve, reject) => {
       const stop = () => reject(new AvatarError('aborted', `${room}: aborted while joining.`));
+      if (signals.some((signal) => signal.aborted)) return stop();
+      const join = this.join(sdk);
+      // An abandoned join may still reject later; that is expected, not unhandled.
+      join.catch(() => undefined);
       const timer = setTimeout(
         () => reject(new AvatarError('transport-join-timeout', `${room} did not join within ${Math.round(ms / 100) / 10} s.`)),
         ms,
@@ -290,10 +289,7 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
         clearTimeout(timer);
         for (const signal of signals) signal.removeEventListener('abort', stop);
       };
-      for (const signal of signals) {
-        if (signal.aborted) stop();
-        signal.addEventListener('abort', stop, { once: true });
-      }
+      for (const signal of signals) signal.addEventListener('abort', stop, { once: true });
       join.then(resolve, reject);
     }).finally(done);
   }

@@ -68,7 +68,7 @@ const MIC_ERROR_NAMES: Readonly<Record<number, string>> = {
   5306: 'SecurityError',
 };
 /** SERVER_ERROR extra codes that mean the userSig is no longer valid (70001: expired). */
-const USER_SIG_EXPIRED = new Set([70001, -100018]);
+const USER_SIG_EXPIRED = [70001, -100018];
 
 function isTrtcError(error: unknown): error is TrtcError {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'number';
@@ -129,23 +129,17 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
     return this.#is(error, 'INVALID_PARAMETER') && error.extraCode === 5018;
   }
 
-  async startMicrophone(options: MicrophoneOptions = {}): Promise<MediaStreamTrack | void> {
-    const { microphoneError } = await this.microphone();
+  async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void> {
+    const { microphoneConstraints, microphoneError } = await this.microphone();
     const trtc = this.#trtc!;
     try {
       if (this.#micOn) {
         await trtc.updateLocalAudio({ mute: false });
         return trtc.getAudioTrack() ?? undefined;
       }
-      await trtc.startLocalAudio({
-        publish: true,
-        option: {
-          echoCancellation: options.echoCancellation ?? true,
-          noiseSuppression: options.noiseSuppression ?? true,
-          autoGainControl: options.autoGainControl ?? true,
-          ...(options.deviceId ? { microphoneId: options.deviceId } : {}),
-        },
-      });
+      // The voice-chat defaults; TRTC takes the device as `microphoneId`.
+      const { deviceId, ...option } = microphoneConstraints(options);
+      await trtc.startLocalAudio({ publish: true, option: deviceId ? { ...option, microphoneId: deviceId.exact } : option });
       this.#micOn = true;
     } catch (error) {
       if (!isTrtcError(error)) throw microphoneError(error);
@@ -226,9 +220,8 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
           const previous: string = prevState;
           if (current === 'RECONNECTING') host.reconnecting();
           else if ((current === 'CONNECTED' || current === 'RECONNECTED') && previous === 'RECONNECTING') host.reconnected();
-          else if (current === 'DISCONNECTED') {
-            host.disconnected('network', new AvatarError('transport-disconnected', 'The connection to the avatar was lost.'));
-          }
+          // The session reports a lost connection (transport-disconnected) for 'network' without an error.
+          else if (current === 'DISCONNECTED') host.disconnected('network');
         },
         'kicked-out': ({ reason }) => {
           if (!this.joined) return;
@@ -252,7 +245,7 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
   }
 
   #tokenExpired(error: unknown): boolean {
-    return this.#is(error, 'SERVER_ERROR') && USER_SIG_EXPIRED.has(error.extraCode ?? 0);
+    return this.#is(error, 'SERVER_ERROR') && USER_SIG_EXPIRED.includes(error.extraCode ?? 0);
   }
 
   protected joinError(error: unknown): AvatarError {
@@ -267,7 +260,8 @@ export function createTrtcTransport(options: TransportOptions, load: () => Promi
   return new TrtcTransport(options, load);
 }
 
-export const createTransport: (options: TransportOptions) => Transport = createTrtcTransport;
-
-/** The SDK is the large download: fetch it alongside the token request (module imports are cached). */
-export const preload: () => Promise<unknown> = loadTrtcSdk;
+/**
+ * `createTransport` is the plugin seam with the real SDK. `preload`: the SDK is the large download, fetched
+ * alongside the token request (module imports are cached).
+ */
+export { createTrtcTransport as createTransport, loadTrtcSdk as preload };
