@@ -90,10 +90,8 @@ const STREAM_MESSAGE_TOO_LARGE: ErrorCode = 'INVALID_PARAMS';
 /** 0 debug … 3 error, 4 none: errors stay visible, the SDK's chatter does not. */
 const LOG_LEVEL_ERROR = 3;
 
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
+/** The SDK's error code (a string) where there is one; compared with strings and looked up in string-keyed maps. */
+const errorCode = (error: unknown) => (error as { code?: ErrorCode } | null)?.code;
 
 class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraSdk<T>, UID, AgoraCredentials> {
   #client?: AgoraClient<T>;
@@ -151,6 +149,7 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
         ...(options.deviceId ? { microphoneId: options.deviceId } : {}),
       });
     } catch (error) {
+      // An undefined code looks up nothing.
       throw microphoneError(error, MIC_ERROR_NAMES[errorCode(error) as ErrorCode]);
     }
     try {
@@ -189,9 +188,7 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
     const { host } = this;
     // The element plays the remote tracks in its own <video>, so a blocked autoplay is normally caught by
     // session/playback.ts first; this covers audio the SDK plays itself (its page-wide autoplay check).
-    const onAutoplayFailed = () => host.audioBlocked(true);
-    sdk.on('autoplay-failed', onAutoplayFailed);
-    this.defer(() => sdk.off('autoplay-failed', onAutoplayFailed));
+    this.on<{ 'autoplay-failed': () => void }>(sdk, { 'autoplay-failed': () => host.audioBlocked(true) });
 
     this.on<AgoraClientEvents>(
       client,
@@ -243,7 +240,7 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
   protected joinError(error: unknown): AvatarError {
     const code = errorCode(error);
     if (code === TOKEN_EXPIRED || (code === GATEWAY_REFUSED && /(dynamic key|token)[^,]*(expired|timeout)/i.test(reasonOf(error)))) {
-      return this.fail(error, 'transport-token-expired', 'The Agora token has expired');
+      return this.fail(error, 'transport-token-expired', 'The Agora token expired');
     }
     return this.fail(error, 'transport-join-failed', 'Could not join the Agora channel');
   }

@@ -62,8 +62,9 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
   readonly kind: C['kind'];
   readonly maxMessageBytes: number;
   protected sdk?: S;
-  protected joined = false;
-  protected closed = false;
+  /** Unset until joined, and until closed (every check is a truth test). */
+  protected joined?: boolean;
+  protected closed?: boolean;
   protected readonly credentials: C;
   /** The session's host, except that calls after `disconnect()` go nowhere (SDK events still in flight). */
   protected readonly host: TransportHost;
@@ -112,7 +113,7 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
       }
       await this.#within(sdk, [signal, this.#lifetime.signal], room);
       this.joined = true;
-      this.afterJoin();
+      this.afterJoin?.();
     } catch (error) {
       await this.disconnect();
       throw error instanceof AvatarError ? error : this.joinError(error);
@@ -179,7 +180,8 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
   /** Sends one data message through the joined SDK. */
   protected abstract transmit(payload: Uint8Array): Promise<void> | void;
 
-  protected afterJoin(): void {}
+  /** Runs once joined. */
+  protected afterJoin?(): void;
 
   /** Whether a failed send was the SDK refusing the message's size. */
   protected tooLarge?(error: unknown): boolean;
@@ -194,10 +196,10 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
     // The overloads are checked where the SDK surface is declared; registering from a map needs their
     // common generic view.
     type Register = <E extends keyof M>(event: E, listener: M[E]) => unknown;
-    const { on, off } = emitter as unknown as { on: Register; off: Register };
+    const sdk = emitter as unknown as { on: Register; off: Register };
     for (const event of Object.keys(handlers) as (keyof M)[]) {
-      on.call(emitter, event, handlers[event]);
-      this.defer(() => off.call(emitter, event, handlers[event]));
+      sdk.on(event, handlers[event]);
+      this.defer(() => sdk.off(event, handlers[event]));
     }
   }
 
@@ -255,9 +257,10 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
   /** An SDK failure as an AvatarError, without the room credential (or any `token=`) in its message. */
   protected fail(error: unknown, code: AvatarErrorCode, context: string, fatal = true): AvatarError {
     if (error instanceof AvatarError) return error;
-    // SDK errors can quote the URL or credential they failed with; error messages must never carry a token.
+    // SDK errors can quote the URL or credential they failed with; error messages must never carry a token
+    // (`token=` covers `access_token=`, and the match is case-blind: `userSig=`, `usersig=`).
     const secret = this.#setup.secret(this.credentials);
-    let message = `${context}: ${reasonOf(error)}`.replace(/(access_token|token|userSig|usersig)=[^&\s"']+/gi, '$1=[redacted]');
+    let message = `${context}: ${reasonOf(error)}`.replace(/(token|usersig)=[^&\s"']+/gi, '$1=[redacted]');
     if (secret && secret.length >= 8) message = message.split(secret).join('[redacted]');
     return new AvatarError(code, message, { cause: error, fatal });
   }
@@ -274,24 +277,19 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
    */
   #within(sdk: S, signals: AbortSignal[], room: string): Promise<unknown> {
     const ms = this.options.joinTimeoutMs;
-    let done = (): void => undefined;
+    let stop = (): void => undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     return new Promise((resolve, reject) => {
-      const stop = () => reject(new AvatarError('aborted', `${room}: aborted while joining.`));
+      stop = () => reject(new AvatarError('aborted', `${room}: aborted while joining.`));
       if (signals.some((signal) => signal.aborted)) return stop();
-      const join = this.join(sdk);
-      // An abandoned join may still reject later; that is expected, not unhandled.
-      join.catch(() => undefined);
-      const timer = setTimeout(
-        () => reject(new AvatarError('transport-join-timeout', `${room} did not join within ${Math.round(ms / 100) / 10} s.`)),
-        ms,
-      );
-      done = () => {
-        clearTimeout(timer);
-        for (const signal of signals) signal.removeEventListener('abort', stop);
-      };
-      for (const signal of signals) signal.addEventListener('abort', stop, { once: true });
-      join.then(resolve, reject);
-    }).finally(done);
+      for (const signal of signals) signal.addEventListener('abort', stop);
+      timer = setTimeout(reject, ms, new AvatarError('transport-join-timeout', `${room} did not join within ${Math.round(ms / 100) / 10} s.`));
+      // Handled here even once abandoned: a join that rejects after the caller left is expected.
+      this.join(sdk).then(resolve, reject);
+    }).finally(() => {
+      clearTimeout(timer);
+      for (const signal of signals) signal.removeEventListener('abort', stop);
+    });
   }
 
   /** A command that needs a joined room fails with its own (non-fatal) error otherwise. */

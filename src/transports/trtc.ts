@@ -60,12 +60,15 @@ const CUSTOM_MESSAGE_CMD_ID = 1;
 /** 0 trace … 4 error, 5 none. */
 const LOG_LEVEL_ERROR = 4;
 
-/** TRTC's DEVICE_ERROR extra codes, as the DOMException names `microphoneError()` understands. */
+/**
+ * TRTC's DEVICE_ERROR extra codes, as DOMException names `microphoneError()` understands: 5301 not found,
+ * 5304 over-constrained (both mic-not-found); 5302 not allowed, 5306 insecure (both mic-denied).
+ */
 const MIC_ERROR_NAMES: Readonly<Record<number, string>> = {
   5301: 'NotFoundError',
   5302: 'NotAllowedError',
-  5304: 'OverconstrainedError',
-  5306: 'SecurityError',
+  5304: 'NotFoundError',
+  5306: 'NotAllowedError',
 };
 /** SERVER_ERROR extra codes that mean the userSig is no longer valid (70001: expired). */
 const USER_SIG_EXPIRED = [70001, -100018];
@@ -249,7 +252,7 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
   }
 
   protected joinError(error: unknown): AvatarError {
-    if (this.#tokenExpired(error)) return this.fail(error, 'transport-token-expired', 'The TRTC userSig has expired');
+    if (this.#tokenExpired(error)) return this.fail(error, 'transport-token-expired', 'The TRTC userSig expired');
     if (this.#is(error, 'OPERATION_ABORT')) return this.fail(error, 'aborted', 'The TRTC join was cancelled');
     return this.fail(error, 'transport-join-failed', 'Could not enter the TRTC room');
   }
