@@ -255,7 +255,7 @@ export function createAgoraTransport<T extends AgoraMicrophoneTrack>(
 }
 
 export function createTransport(options: TransportOptions): Transport {
-  return createAgoraTransport(options, loadAgoraSdk);
+  return new AgoraTransport(options, loadAgoraSdk);
 }
 
 /** The SDK is the large download: fetch it alongside the token request (module imports are cached). */

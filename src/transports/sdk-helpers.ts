@@ -68,7 +68,8 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
   protected readonly credentials: C;
   /** The session's host, except that calls after `disconnect()` go nowhere (SDK events still in flight). */
   protected readonly host: TransportHost;
-  readonly #lifetime = new AbortController();
+  /** Ends the wait for the join (a no-op once it settled). */
+  #stopJoin?: () => void;
   readonly #setup: SdkTransportSetup<S, Id, C>;
   /** Run once on disconnect, last registered first: listener removals, SDK handles. */
   readonly #deferred: (() => void)[] = [];
@@ -111,7 +112,7 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
           cause: error,
         });
       }
-      await this.#within(sdk, [signal, this.#lifetime.signal], room);
+      await this.#within(sdk, signal, room);
       this.joined = true;
       this.afterJoin?.();
     } catch (error) {
@@ -123,7 +124,7 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
   async disconnect(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.#lifetime.abort();
+    this.#stopJoin?.();
     // Our tracks off the <video> (a newer session's tracks stay); later ones are ignored.
     this.#waiting.clear();
     for (const track of this.#attached.values()) detachTrack(this.options.video, track);
@@ -220,9 +221,9 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
     return this.#avatar !== undefined && this.#avatar === id;
   }
 
-  /** A remote track from participant `id` is ready to play. */
-  protected addTrack(id: Id, track: MediaStreamTrack): void {
-    if (this.closed) return;
+  /** A remote track from participant `id` is ready to play (`null`: the SDK has none for it yet). */
+  protected addTrack(id: Id, track: MediaStreamTrack | null): void {
+    if (this.closed || !track) return;
     if (this.#avatar === undefined) {
       if (track.kind !== 'video') {
         this.#waiting.set(id, track);
@@ -241,8 +242,9 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
   /** A remote track from `id` stopped (unpublished, unsubscribed). */
   protected removeTrack(id: Id, kind: string): void {
     if (this.#waiting.get(id)?.kind === kind) this.#waiting.delete(id);
+    // After disconnect() nothing is attached any more.
     const track = this.#attached.get(kind);
-    if (this.closed || !track || !this.isAvatar(id)) return;
+    if (!track || !this.isAvatar(id)) return;
     this.#attached.delete(kind);
     detachTrack(this.options.video, track);
     this.host.mediaChanged();
@@ -272,23 +274,23 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
 
   /**
    * Starts the SDK's join unless the session already stopped, and waits for it, but never longer than the
-   * join time limit and never past an abort of any of `signals`. Some SDKs never settle offline (Agora keeps
-   * retrying gateways), so the caller leaves after a rejection.
+   * join time limit and never past an abort of `signal` or `disconnect()`. Some SDKs never settle offline
+   * (Agora keeps retrying gateways), so the caller leaves after a rejection.
    */
-  #within(sdk: S, signals: AbortSignal[], room: string): Promise<unknown> {
+  #within(sdk: S, signal: AbortSignal, room: string): Promise<unknown> {
     const ms = this.options.joinTimeoutMs;
     let stop = (): void => undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     return new Promise((resolve, reject) => {
-      stop = () => reject(new AvatarError('aborted', `${room}: aborted while joining.`));
-      if (signals.some((signal) => signal.aborted)) return stop();
-      for (const signal of signals) signal.addEventListener('abort', stop);
+      stop = this.#stopJoin = () => reject(new AvatarError('aborted', `${room}: aborted while joining.`));
+      if (this.closed || signal.aborted) return stop();
+      signal.addEventListener('abort', stop);
       timer = setTimeout(reject, ms, new AvatarError('transport-join-timeout', `${room} did not join within ${Math.round(ms / 100) / 10} s.`));
       // Handled here even once abandoned: a join that rejects after the caller left is expected.
       this.join(sdk).then(resolve, reject);
     }).finally(() => {
       clearTimeout(timer);
-      for (const signal of signals) signal.removeEventListener('abort', stop);
+      signal.removeEventListener('abort', stop);
     });
   }
 

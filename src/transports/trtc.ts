@@ -185,7 +185,6 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
         // Not fatal: at worst the SDK plays the audio too.
       }
     };
-    const take = (userId: string, track: MediaStreamTrack | null) => track && this.addTrack(userId, track);
     this.on<TrtcEvents>(
       trtc,
       {
@@ -194,15 +193,15 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
           const type: string | undefined = streamType;
           if (userId === '' || (type !== undefined && type !== main)) return;
           if (track.kind === 'audio') silence(userId);
-          take(userId, track);
+          this.addTrack(userId, track);
         },
         'remote-video-available': ({ userId, streamType }) => {
           const type: string = streamType;
-          if (type === main && this.accepts(userId)) take(userId, trtc.getVideoTrack({ userId, streamType }));
+          if (type === main && this.accepts(userId)) this.addTrack(userId, trtc.getVideoTrack({ userId, streamType }));
         },
         'remote-audio-available': ({ userId }) => {
           silence(userId);
-          if (this.accepts(userId)) take(userId, trtc.getAudioTrack(userId));
+          if (this.accepts(userId)) this.addTrack(userId, trtc.getAudioTrack(userId));
         },
         'remote-video-unavailable': ({ userId, streamType }) => {
           const type: string = streamType;
@@ -229,8 +228,11 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
         'kicked-out': ({ reason }) => {
           if (!this.joined) return;
           const why: string = reason;
-          if (why === 'room_disband') host.disconnected('vendor');
-          else host.disconnected('vendor', new AvatarError('transport-disconnected', `The TRTC server removed this client from the room (${why}).`));
+          // A disbanded room is the vendor closing it, not an error.
+          host.disconnected(
+            'vendor',
+            why === 'room_disband' ? undefined : new AvatarError('transport-disconnected', `The TRTC server removed this client from the room (${why}).`),
+          );
         },
         error: (error) => {
           // Errors the SDK could not recover from after its own retries.
