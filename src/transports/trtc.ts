@@ -218,20 +218,21 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
         'connection-state-changed': ({ state, prevState }) => {
           if (!this.joined) return;
           // `ConnectionState` is a const enum: compare its string values.
-          const current: string = state;
-          const previous: string = prevState;
-          if (current === 'RECONNECTING') host.reconnecting();
-          else if ((current === 'CONNECTED' || current === 'RECONNECTED') && previous === 'RECONNECTING') host.reconnected();
+          if ((state as string) === 'RECONNECTING') host.reconnecting();
+          else if (((state as string) === 'CONNECTED' || (state as string) === 'RECONNECTED') && (prevState as string) === 'RECONNECTING') {
+            host.reconnected();
+          }
           // The session reports a lost connection (transport-disconnected) for 'network' without an error.
-          else if (current === 'DISCONNECTED') host.disconnected('network');
+          else if ((state as string) === 'DISCONNECTED') host.disconnected('network');
         },
         'kicked-out': ({ reason }) => {
           if (!this.joined) return;
-          const why: string = reason;
           // A disbanded room is the vendor closing it, not an error.
           host.disconnected(
             'vendor',
-            why === 'room_disband' ? undefined : new AvatarError('transport-disconnected', `The TRTC server removed this client from the room (${why}).`),
+            (reason as string) === 'room_disband'
+              ? undefined
+              : new AvatarError('transport-disconnected', `The TRTC server removed this client from the room (${reason}).`),
           );
         },
         error: (error) => {
