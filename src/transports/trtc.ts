@@ -145,10 +145,14 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
       await trtc.startLocalAudio({ publish: true, option: deviceId ? { ...option, microphoneId: deviceId.exact } : option });
       this.#micOn = true;
     } catch (error) {
-      if (!isTrtcError(error)) throw microphoneError(error);
-      // A device failure is named by its extra code, else (as any other) by the DOMException it wraps.
-      const origin = error.originError as { name?: unknown } | undefined;
-      throw microphoneError(error, (this.#is(error, 'DEVICE_ERROR') && MIC_ERROR_NAMES[error.extraCode ?? 0]) || origin?.name);
+      // TRTC's error for a device failure is named by its extra code, else (as any other) by the DOMException
+      // it wraps; without a name, microphoneError() reads the error's own.
+      throw microphoneError(
+        error,
+        isTrtcError(error)
+          ? (this.#is(error, 'DEVICE_ERROR') && MIC_ERROR_NAMES[error.extraCode ?? 0]) || (error.originError as { name?: unknown } | undefined)?.name
+          : undefined,
+      );
     }
     if (this.closed) return this.stopMicrophone();
     // The captured track (no argument: our own microphone).
