@@ -183,7 +183,8 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
     this.sdk?.resumeAudioContext();
   }
 
-  // The host and the media ignore calls after disconnect(), so only what would call the SDK checks `closed`.
+  // The host and addTrack ignore calls after disconnect() (and nothing is left to remove by then), so
+  // only what would call the SDK checks `closed`.
   #listen(sdk: AgoraSdk<T>, client: AgoraClient<T>): void {
     const { host } = this;
     // The element plays the remote tracks in its own <video>, so a blocked autoplay is normally caught by

@@ -155,7 +155,8 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
     await this.#room?.startAudio();
   }
 
-  // The host and the media ignore calls after disconnect(), so the handlers need no check of their own.
+  // The host and addTrack ignore calls after disconnect() (and nothing is left to remove by then), so
+  // the handlers need no check of their own.
   #listen(room: LiveKitRoom, sdk: LiveKitSdk): void {
     const { host } = this;
     const handlers: LiveKitRoomEvents = {

@@ -174,7 +174,8 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
     await Promise.all(this.#resumes.splice(0).map((resume) => resume().catch(() => undefined)));
   }
 
-  // The host and the media ignore calls after disconnect(), so the handlers need few checks of their own.
+  // The host and addTrack ignore calls after disconnect() (and nothing is left to remove by then), so
+  // the handlers need few checks of their own.
   #listen(trtc: TrtcClient, sdk: TrtcSdk): void {
     const { host } = this;
     const main: string = sdk.TYPE.STREAM_TYPE_MAIN;
