@@ -12,9 +12,7 @@ import type {
   UID,
 } from 'agora-rtc-sdk-ng';
 import { AvatarError } from '../errors/avatar-error.js';
-import type { EndedReason } from '../session/session-types.js';
-import { loadMicrophone } from './microphone-loader.js';
-import { checkMessageSize, type EventOverloads, listenAll, SdkTransport } from './sdk-helpers.js';
+import { type EventOverloads, reasonOf, SdkTransport } from './sdk-helpers.js';
 import type { AgoraCredentials, MicrophoneOptions, Transport, TransportOptions } from './transport.js';
 
 /*
@@ -89,95 +87,88 @@ const TOKEN_EXPIRED: ErrorCode = 'TOKEN_EXPIRE';
 const GATEWAY_REFUSED: ErrorCode = 'CAN_NOT_GET_GATEWAY_SERVER';
 const STREAM_MESSAGE_TOO_LARGE: ErrorCode = 'INVALID_PARAMS';
 
-/** `sendStreamMessage` refuses payloads above 1 KiB. */
-const MAX_MESSAGE_BYTES = 1024;
 /** 0 debug … 3 error, 4 none: errors stay visible, the SDK's chatter does not. */
 const LOG_LEVEL_ERROR = 3;
 
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
+/** The SDK's error code (a string) where there is one; compared with strings and looked up in string-keyed maps. */
+const errorCode = (error: unknown) => (error as { code?: ErrorCode } | null)?.code;
 
-class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraSdk<T>, UID> {
-  readonly kind = 'agora';
-  readonly maxMessageBytes = MAX_MESSAGE_BYTES;
+class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraSdk<T>, UID, AgoraCredentials> {
+  #client?: AgoraClient<T>;
+  #mic?: T;
 
-  private client?: AgoraClient<T>;
-  private mic?: T;
-
-  constructor(
-    options: TransportOptions,
-    private readonly credentials: AgoraCredentials,
-    load: () => Promise<AgoraSdk<T>>,
-  ) {
-    super(options, { load, packageName: 'agora-rtc-sdk-ng', room: 'The Agora channel', secret: credentials.token, avatar: credentials.avatarUid });
+  constructor(options: TransportOptions, load: () => Promise<AgoraSdk<T>>) {
+    super(options, {
+      kind: 'agora',
+      name: 'Agora',
+      // `sendStreamMessage` refuses payloads above 1 KiB.
+      maxMessageBytes: 1024,
+      load,
+      packageName: 'agora-rtc-sdk-ng',
+      room: 'The Agora channel',
+      secret: (credentials) => credentials.token,
+      avatar: (credentials) => credentials.avatarUid,
+    });
   }
 
   protected join(sdk: AgoraSdk<T>): Promise<UID> {
     const { appId, channel, token, uid } = this.credentials;
     sdk.disableLogUpload();
     sdk.setLogLevel(LOG_LEVEL_ERROR);
-    const client = (this.client = sdk.createClient({ mode: 'rtc', codec: this.options.videoEncoding === 'H264' ? 'h264' : 'vp8' }));
-    this.listen(sdk, client);
+    const client = (this.#client = sdk.createClient({ mode: 'rtc', codec: this.options.videoEncoding === 'H264' ? 'h264' : 'vp8' }));
+    this.#listen(sdk, client);
     // Offline, join() never settles (the SDK keeps retrying gateways): the join time limit applies, then
     // leave(). The uid goes through unchanged: 42 and "42" are different Agora users.
     return client.join(appId, channel, token, uid);
   }
 
   protected async leave(): Promise<void> {
-    await this.client?.leave();
+    await this.#client?.leave();
   }
 
-  async send(payload: Uint8Array): Promise<void> {
-    checkMessageSize(payload, this.maxMessageBytes, 'Agora');
-    const client = this.joinedOr(this.client, 'transport-send-failed');
-    try {
-      await client.sendStreamMessage(payload, true);
-    } catch (error) {
-      const code = errorCode(error) === STREAM_MESSAGE_TOO_LARGE ? 'transport-data-too-large' : 'transport-send-failed';
-      throw this.fail(error, code, 'Agora could not send a data message', false);
-    }
+  protected transmit(payload: Uint8Array): Promise<void> {
+    return this.#client!.sendStreamMessage(payload, true);
+  }
+
+  protected override tooLarge(error: unknown): boolean {
+    return errorCode(error) === STREAM_MESSAGE_TOO_LARGE;
   }
 
   async startMicrophone(options: MicrophoneOptions = {}): Promise<MediaStreamTrack | void> {
-    const { assertMicrophoneAvailable, microphoneError } = await loadMicrophone();
-    assertMicrophoneAvailable();
-    const client = this.joinedOr(this.client, 'mic-failed');
-    const sdk = this.joinedOr(this.sdk, 'mic-failed');
-    if (this.mic) {
-      await this.mic.setMuted(false);
-      return this.mic.getMediaStreamTrack();
+    const { microphoneError } = await this.microphone();
+    if (this.#mic) {
+      await this.#mic.setMuted(false);
+      return this.#mic.getMediaStreamTrack();
     }
     let track: T;
     try {
-      track = await sdk.createMicrophoneAudioTrack({
+      track = await this.sdk!.createMicrophoneAudioTrack({
         AEC: options.echoCancellation ?? true,
         ANS: options.noiseSuppression ?? true,
         AGC: options.autoGainControl ?? true,
         ...(options.deviceId ? { microphoneId: options.deviceId } : {}),
       });
     } catch (error) {
-      const code = errorCode(error);
-      throw microphoneError(error, code === undefined ? undefined : MIC_ERROR_NAMES[code as ErrorCode]);
+      // An undefined code looks up nothing.
+      throw microphoneError(error, MIC_ERROR_NAMES[errorCode(error) as ErrorCode]);
     }
     try {
-      await client.publish(track);
+      await this.#client!.publish(track);
     } catch (error) {
       track.close();
       throw microphoneError(error);
     }
-    this.mic = track;
+    this.#mic = track;
     if (this.closed) return this.stopMicrophone();
     return track.getMediaStreamTrack();
   }
 
   async stopMicrophone(): Promise<void> {
-    const track = this.mic;
-    this.mic = undefined;
+    const track = this.#mic;
+    this.#mic = undefined;
     if (!track) return;
     try {
-      if (this.joined) await this.client?.unpublish(track);
+      if (this.joined) await this.#client?.unpublish(track);
     } finally {
       track.close();
     }
@@ -185,85 +176,72 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
 
   async setMicrophoneMuted(muted: boolean): Promise<void> {
     // setMuted keeps capturing and only stops sending: fast, and never mixed with setEnabled.
-    await this.mic?.setMuted(muted);
+    await this.#mic?.setMuted(muted);
   }
 
   async resumeAudio(): Promise<void> {
     this.sdk?.resumeAudioContext();
   }
 
-  private listen(sdk: AgoraSdk<T>, client: AgoraClient<T>): void {
+  // The host and addTrack ignore calls after disconnect() (and nothing is left to remove by then), so
+  // only what would call the SDK checks `closed`.
+  #listen(sdk: AgoraSdk<T>, client: AgoraClient<T>): void {
     const { host } = this;
     // The element plays the remote tracks in its own <video>, so a blocked autoplay is normally caught by
     // session/playback.ts first; this covers audio the SDK plays itself (its page-wide autoplay check).
-    const onAutoplayFailed = () => {
-      if (this.live) host.audioBlocked(true);
-    };
-    sdk.on('autoplay-failed', onAutoplayFailed);
-    this.cleanup.add(() => sdk.off('autoplay-failed', onAutoplayFailed));
+    this.on<{ 'autoplay-failed': () => void }>(sdk, { 'autoplay-failed': () => host.audioBlocked(true) });
 
-    listenAll<AgoraClientEvents>(
+    this.on<AgoraClientEvents>(
       client,
       {
         'user-published': (user, mediaType) => {
-          if (this.live && mediaType !== 'datachannel' && this.media.accepts(user.uid)) void this.subscribe(client, user.uid, mediaType);
+          if (!this.closed && mediaType !== 'datachannel' && this.accepts(user.uid)) void this.#subscribe(client, user.uid, mediaType);
         },
         'user-unpublished': (user, mediaType) => {
-          if (this.live && mediaType !== 'datachannel') this.media.remove(user.uid, mediaType);
+          if (mediaType !== 'datachannel') this.removeTrack(user.uid, mediaType);
         },
-        'user-left': (user) => {
-          // The avatar leaving is the vendor ending the session: end it rather than freeze on the last frame.
-          if (this.live && this.media.left(user.uid) && this.joined) host.disconnected('vendor');
-        },
-        'stream-message': (_uid, payload) => {
-          if (this.live) host.data(payload);
-        },
+        'user-left': (user) => this.left(user.uid),
+        'stream-message': (_uid, payload) => host.data(payload),
         'connection-state-change': (current, previous, reason) => {
-          if (!this.live || !this.joined) return;
+          if (!this.joined) return;
           if (current === 'RECONNECTING') host.reconnecting();
           else if (current === 'CONNECTED' && previous === 'RECONNECTING') host.reconnected();
-          else if (current === 'DISCONNECTED') this.unexpectedDisconnect(reason);
+          else if (current === 'DISCONNECTED') this.#unexpectedDisconnect(reason);
         },
-        'token-privilege-will-expire': () => {
-          if (this.live) host.tokenExpiring();
-        },
-        'token-privilege-did-expire': () => {
-          if (this.live) host.disconnected('timeout', new AvatarError('transport-token-expired', 'The Agora token expired.'));
-        },
+        'token-privilege-will-expire': () => host.tokenExpiring(),
+        'token-privilege-did-expire': () => this.#unexpectedDisconnect('TOKEN_EXPIRE'),
       },
-      this.cleanup,
     );
   }
 
-  private async subscribe(client: AgoraClient<T>, uid: UID, mediaType: 'audio' | 'video'): Promise<void> {
+  async #subscribe(client: AgoraClient<T>, uid: UID, mediaType: 'audio' | 'video'): Promise<void> {
     try {
       const track = mediaType === 'video' ? await client.subscribe(uid, 'video') : await client.subscribe(uid, 'audio');
       // Our own <video> plays the raw track (the element's controller plays it and watches its frames),
       // instead of the SDK's player, which would make a second <video> inside a container.
-      if (this.live) this.media.add(uid, track.getMediaStreamTrack());
+      this.addTrack(uid, track.getMediaStreamTrack());
     } catch (error) {
-      if (!this.live || !this.media.isAvatar(uid)) return;
-      this.host.disconnected('error', this.fail(error, 'transport-disconnected', `Could not receive the avatar's ${mediaType}`));
+      if (this.isAvatar(uid)) {
+        this.host.disconnected('error', this.fail(error, 'transport-disconnected', `Could not receive the avatar's ${mediaType}`));
+      }
     }
   }
 
-  private unexpectedDisconnect(reason: ConnectionDisconnectedReason | undefined): void {
-    const name: string = reason ?? 'unknown';
-    if (name === 'LEAVE') return;
-    if (name === 'TOKEN_EXPIRE') {
+  #unexpectedDisconnect(reason: string = 'unknown'): void {
+    if (reason === 'LEAVE') return;
+    if (reason === 'TOKEN_EXPIRE') {
       this.host.disconnected('timeout', new AvatarError('transport-token-expired', 'The Agora token expired.'));
       return;
     }
-    const ended: EndedReason = name === 'NETWORK_ERROR' || name === 'unknown' ? 'network' : 'vendor';
-    const message = ended === 'network' ? 'The connection to the avatar was lost.' : `The Agora server ended the connection (${name}).`;
-    this.host.disconnected(ended, new AvatarError('transport-disconnected', message));
+    // The session reports a lost connection (transport-disconnected) for 'network' without an error.
+    if (reason === 'NETWORK_ERROR' || reason === 'unknown') this.host.disconnected('network');
+    else this.host.disconnected('vendor', new AvatarError('transport-disconnected', `The Agora server ended the connection (${reason}).`));
   }
 
   protected joinError(error: unknown): AvatarError {
     const code = errorCode(error);
-    const message = error instanceof Error ? error.message : String(error);
-    if (code === TOKEN_EXPIRED || (code === GATEWAY_REFUSED && /(dynamic key|token)[^,]*(expired|timeout)/i.test(message))) {
-      return this.fail(error, 'transport-token-expired', 'The Agora token has expired');
+    if (code === TOKEN_EXPIRED || (code === GATEWAY_REFUSED && /(dynamic key|token)[^,]*(expired|timeout)/i.test(reasonOf(error)))) {
+      return this.fail(error, 'transport-token-expired', 'The Agora token expired');
     }
     return this.fail(error, 'transport-join-failed', 'Could not join the Agora channel');
   }
@@ -274,17 +252,12 @@ export function createAgoraTransport<T extends AgoraMicrophoneTrack>(
   options: TransportOptions,
   load: () => Promise<AgoraSdk<T>>,
 ): Transport {
-  if (options.credentials.kind !== 'agora') {
-    throw new AvatarError('transport-join-failed', `The Agora transport cannot join a "${options.credentials.kind}" session.`);
-  }
-  return new AgoraTransport(options, options.credentials, load);
+  return new AgoraTransport(options, load);
 }
 
 export function createTransport(options: TransportOptions): Transport {
-  return createAgoraTransport(options, loadAgoraSdk);
+  return new AgoraTransport(options, loadAgoraSdk);
 }
 
 /** The SDK is the large download: fetch it alongside the token request (module imports are cached). */
-export function preload(): Promise<unknown> {
-  return loadAgoraSdk();
-}
+export { loadAgoraSdk as preload };

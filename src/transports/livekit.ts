@@ -12,9 +12,7 @@ import type {
   setLogLevel,
 } from 'livekit-client';
 import { AvatarError } from '../errors/avatar-error.js';
-import type { EndedReason } from '../session/session-types.js';
-import { loadMicrophone } from './microphone-loader.js';
-import { checkMessageSize, type EventOverloads, listenAll, SdkTransport } from './sdk-helpers.js';
+import { type EventOverloads, SdkTransport } from './sdk-helpers.js';
 import type { LiveKitCredentials, MicrophoneOptions, Transport, TransportOptions } from './transport.js';
 
 /*
@@ -84,73 +82,65 @@ export type LiveKitConnectionError = Pick<ConnectionError, 'name' | 'message' | 
 export const loadLiveKitSdk = (): Promise<LiveKitSdk> => import('./livekit-sdk.js');
 
 
-/** LiveKit's documented cap for one reliable data packet. */
-const MAX_MESSAGE_BYTES = 15 * 1024;
+class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentials> {
+  #room?: LiveKitRoom;
+  #mic?: MediaStreamTrack;
 
-class LiveKitTransport extends SdkTransport<LiveKitSdk, string> {
-  readonly kind = 'livekit';
-  readonly maxMessageBytes = MAX_MESSAGE_BYTES;
-
-  private room?: LiveKitRoom;
-  private mic?: MediaStreamTrack;
-
-  constructor(
-    options: TransportOptions,
-    private readonly credentials: LiveKitCredentials,
-    load: () => Promise<LiveKitSdk>,
-  ) {
-    super(options, { load, packageName: 'livekit-client', room: 'The LiveKit room', secret: credentials.token, avatar: credentials.avatarIdentity });
+  constructor(options: TransportOptions, load: () => Promise<LiveKitSdk>) {
+    super(options, {
+      kind: 'livekit',
+      name: 'LiveKit',
+      // LiveKit's documented cap for one reliable data packet.
+      maxMessageBytes: 15 * 1024,
+      load,
+      packageName: 'livekit-client',
+      room: 'The LiveKit room',
+      secret: (credentials) => credentials.token,
+      avatar: (credentials) => credentials.avatarIdentity,
+    });
   }
 
   protected join(sdk: LiveKitSdk): Promise<void> {
     sdk.setLogLevel('warn');
     // One avatar, played through our own <video>: adaptiveStream would pause video the SDK did not attach
     // itself, and dynacast only concerns video we publish (we publish a microphone at most).
-    const room = (this.room = new sdk.Room({ adaptiveStream: false, dynacast: false, stopLocalTrackOnUnpublish: true }));
-    this.listen(room, sdk);
+    const room = (this.#room = new sdk.Room({ adaptiveStream: false, dynacast: false, stopLocalTrackOnUnpublish: true }));
+    this.#listen(room, sdk);
     return room.connect(this.credentials.url, this.credentials.token, { autoSubscribe: true });
   }
 
   protected override afterJoin(): void {
-    if (this.room && !this.room.canPlaybackAudio) this.host.audioBlocked(true);
+    if (!this.#room!.canPlaybackAudio) this.host.audioBlocked(true);
   }
 
   protected async leave(): Promise<void> {
-    await this.room?.disconnect(true);
+    await this.#room?.disconnect(true);
   }
 
-  async send(payload: Uint8Array): Promise<void> {
-    checkMessageSize(payload, this.maxMessageBytes, 'LiveKit');
-    const room = this.joinedOr(this.room, 'transport-send-failed');
+  protected async transmit(payload: Uint8Array): Promise<void> {
     const options: DataPublishOptions = { reliable: true };
-    try {
-      await room.localParticipant.publishData(new Uint8Array(payload), options);
-    } catch (error) {
-      throw this.fail(error, 'transport-send-failed', 'LiveKit could not send a data message', false);
-    }
+    await this.#room!.localParticipant.publishData(new Uint8Array(payload), options);
   }
 
   async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void> {
-    const { assertMicrophoneAvailable, microphoneConstraints, microphoneError } = await loadMicrophone();
-    assertMicrophoneAvailable();
-    const room = this.joinedOr(this.room, 'mic-failed');
+    const { microphoneConstraints, microphoneError } = await this.microphone();
     let publication: LiveKitMicPublication | undefined;
     try {
-      publication = await room.localParticipant.setMicrophoneEnabled(true, microphoneConstraints(options));
+      publication = await this.#room!.localParticipant.setMicrophoneEnabled(true, microphoneConstraints(options));
     } catch (error) {
       throw microphoneError(error);
     }
-    this.mic = publication?.track?.mediaStreamTrack;
+    this.#mic = publication?.track?.mediaStreamTrack;
     if (this.closed) await this.stopMicrophone();
-    return this.mic;
+    return this.#mic;
   }
 
   async stopMicrophone(): Promise<void> {
-    const track = this.mic;
-    this.mic = undefined;
+    const track = this.#mic;
+    this.#mic = undefined;
     if (!track) return;
     try {
-      await this.room?.localParticipant.unpublishTrack(track, true);
+      await this.#room?.localParticipant.unpublishTrack(track, true);
     } finally {
       track.stop();
     }
@@ -158,62 +148,50 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string> {
 
   async setMicrophoneMuted(muted: boolean): Promise<void> {
     // With a published microphone, LiveKit mutes and unmutes it instead of (un)publishing.
-    if (this.mic) await this.room?.localParticipant.setMicrophoneEnabled(!muted);
+    if (this.#mic) await this.#room?.localParticipant.setMicrophoneEnabled(!muted);
   }
 
   async resumeAudio(): Promise<void> {
-    await this.room?.startAudio();
+    await this.#room?.startAudio();
   }
 
-  private listen(room: LiveKitRoom, sdk: LiveKitSdk): void {
+  // The host and addTrack ignore calls after disconnect() (and nothing is left to remove by then), so
+  // the handlers need no check of their own.
+  #listen(room: LiveKitRoom, sdk: LiveKitSdk): void {
     const { host } = this;
     const handlers: LiveKitRoomEvents = {
-      trackSubscribed: (track, _publication, participant) => {
-        if (this.live) this.media.add(participant.identity, track.mediaStreamTrack);
-      },
-      trackUnsubscribed: (track, _publication, participant) => {
-        if (this.live) this.media.remove(participant.identity, track.mediaStreamTrack.kind === 'audio' ? 'audio' : 'video');
-      },
-      participantDisconnected: (participant) => {
-        // The avatar leaving is the vendor ending the session: end it rather than freeze on the last frame.
-        if (this.live && this.media.left(participant.identity) && this.joined) host.disconnected('vendor');
-      },
-      dataReceived: (payload) => {
-        if (this.live) host.data(payload);
-      },
-      audioPlaybackChanged: (playing) => {
-        if (this.live) host.audioBlocked(!playing);
-      },
-      reconnecting: () => {
-        if (this.live) host.reconnecting();
-      },
-      signalReconnecting: () => {
-        if (this.live) host.reconnecting();
-      },
-      reconnected: () => {
-        if (this.live) host.reconnected();
-      },
+      trackSubscribed: (track, _publication, participant) => this.addTrack(participant.identity, track.mediaStreamTrack),
+      trackUnsubscribed: (track, _publication, participant) =>
+        this.removeTrack(participant.identity, track.mediaStreamTrack.kind),
+      participantDisconnected: (participant) => this.left(participant.identity),
+      dataReceived: (payload) => host.data(payload),
+      audioPlaybackChanged: (playing) => host.audioBlocked(!playing),
+      reconnecting: () => host.reconnecting(),
+      signalReconnecting: () => host.reconnecting(),
+      reconnected: () => host.reconnected(),
       disconnected: (reason) => {
-        if (this.live && this.joined) this.unexpectedDisconnect(reason, sdk.DisconnectReason);
+        if (this.joined) this.#unexpectedDisconnect(reason, sdk.DisconnectReason);
       },
     };
-    listenAll(room, handlers, this.cleanup);
+    this.on(room, handlers);
   }
 
-  private unexpectedDisconnect(reason: DisconnectReason | undefined, R: LiveKitSdk['DisconnectReason']): void {
-    switch (reason) {
-      case R.CLIENT_INITIATED:
-        return;
-      case R.ROOM_DELETED:
-      case R.ROOM_CLOSED:
-        this.host.disconnected('vendor');
-        return;
-      default: {
-        const ended: EndedReason =
-          reason === R.DUPLICATE_IDENTITY || reason === R.SERVER_SHUTDOWN || reason === R.PARTICIPANT_REMOVED ? 'vendor' : 'network';
-        this.host.disconnected(ended, new AvatarError('transport-disconnected', describeDisconnect(reason, R)));
-      }
-    }
+  #unexpectedDisconnect(reason: DisconnectReason | undefined, R: LiveKitSdk['DisconnectReason']): void {
+    if (reason === R.CLIENT_INITIATED) return;
+    if (reason === R.ROOM_DELETED || reason === R.ROOM_CLOSED) return this.host.disconnected('vendor');
+    // These three are the server's doing; any other reason is a lost connection.
+    const vendor =
+      reason === R.DUPLICATE_IDENTITY
+        ? 'The avatar connection was taken over by another client with the same identity.'
+        : reason === R.SERVER_SHUTDOWN
+          ? 'The LiveKit server shut down.'
+          : reason === R.PARTICIPANT_REMOVED
+            ? 'The LiveKit server removed this client from the room.'
+            : undefined;
+    this.host.disconnected(
+      vendor ? 'vendor' : 'network',
+      new AvatarError('transport-disconnected', vendor ?? `The connection to the avatar was lost (LiveKit disconnect reason ${reason ?? 'unknown'}).`),
+    );
   }
 
   protected joinError(error: unknown): AvatarError {
@@ -233,32 +211,13 @@ function isConnectionError(error: unknown): error is LiveKitConnectionError {
   return error instanceof Error && error.name === 'ConnectionError' && 'reason' in error;
 }
 
-function describeDisconnect(reason: DisconnectReason | undefined, R: LiveKitSdk['DisconnectReason']): string {
-  switch (reason) {
-    case R.DUPLICATE_IDENTITY:
-      return 'The avatar connection was taken over by another client with the same identity.';
-    case R.SERVER_SHUTDOWN:
-      return 'The LiveKit server shut down.';
-    case R.PARTICIPANT_REMOVED:
-      return 'The LiveKit server removed this client from the room.';
-    default:
-      return `The connection to the avatar was lost (LiveKit disconnect reason ${reason ?? 'unknown'}).`;
-  }
-}
-
 /** The plugin with an SDK seam: tests pass a fake module as `load`. */
 export function createLiveKitTransport(options: TransportOptions, load: () => Promise<LiveKitSdk> = loadLiveKitSdk): Transport {
-  if (options.credentials.kind !== 'livekit') {
-    throw new AvatarError('transport-join-failed', `The LiveKit transport cannot join a "${options.credentials.kind}" session.`);
-  }
-  return new LiveKitTransport(options, options.credentials, load);
+  return new LiveKitTransport(options, load);
 }
 
-export function createTransport(options: TransportOptions): Transport {
-  return createLiveKitTransport(options);
-}
-
-/** The SDK is the large download: fetch it alongside the token request (module imports are cached). */
-export function preload(): Promise<unknown> {
-  return loadLiveKitSdk();
-}
+/**
+ * `createTransport` is the plugin seam with the real SDK. `preload`: the SDK is the large download, fetched
+ * alongside the token request (module imports are cached).
+ */
+export { createLiveKitTransport as createTransport, loadLiveKitSdk as preload };

@@ -1,9 +1,16 @@
 import { AvatarError } from '../errors/avatar-error.js';
 import type { MicrophoneOptions } from './transport.js';
 
+export interface MicrophoneConstraints {
+  echoCancellation: boolean;
+  noiseSuppression: boolean;
+  autoGainControl: boolean;
+  deviceId?: { exact: string };
+}
+
 /** Voice chat defaults: the avatar's own voice must not feed back into the microphone. */
-export function microphoneConstraints(options: MicrophoneOptions = {}): MediaTrackConstraints {
-  const constraints: MediaTrackConstraints = {
+export function microphoneConstraints(options: MicrophoneOptions = {}): MicrophoneConstraints {
+  const constraints: MicrophoneConstraints = {
     echoCancellation: options.echoCancellation ?? true,
     noiseSuppression: options.noiseSuppression ?? true,
     autoGainControl: options.autoGainControl ?? true,

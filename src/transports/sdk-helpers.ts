@@ -1,6 +1,14 @@
 import { AvatarError, type AvatarErrorCode } from '../errors/avatar-error.js';
 import { attachTrack, detachTrack } from './media.js';
-import type { MicrophoneOptions, Transport, TransportHost, TransportOptions } from './transport.js';
+import { loadMicrophone } from './microphone-loader.js';
+import type {
+  LocalCredentials,
+  MicrophoneOptions,
+  Transport,
+  TransportCredentials,
+  TransportHost,
+  TransportOptions,
+} from './transport.js';
 
 /**
  * What the LiveKit, Agora and TRTC plugins share: loading the SDK, a join that cannot hang, the size check
@@ -8,182 +16,8 @@ import type { MicrophoneOptions, Transport, TransportHost, TransportOptions } fr
  * avatar's. Nothing here imports an SDK.
  */
 
-/** Imports an SDK; a missing optional peer dependency becomes a `transport-load-failed` that says what to install. */
-export async function loadSdk<T>(load: () => Promise<T>, packageName: string): Promise<T> {
-  try {
-    return await load();
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new AvatarError(
-      'transport-load-failed',
-      `Could not load ${packageName} (install it next to streaming-avatar): ${reason}`,
-      { cause: error },
-    );
-  }
-}
-
-/**
- * Waits for an SDK's join, but never longer than `timeoutMs` and never past an abort of any of `signals`.
- * Some SDKs never settle offline (Agora keeps retrying gateways), so the caller leaves after a rejection.
- */
-export function joinWithin<T>(join: Promise<T>, timeoutMs: number, signals: AbortSignal[], what: string): Promise<T> {
-  // An abandoned join may still reject later; that is expected, not unhandled.
-  join.catch(() => undefined);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => finish(() => reject(new AvatarError('aborted', `${what}: aborted while joining.`)));
-    const timer = setTimeout(
-      () =>
-        finish(() =>
-          reject(new AvatarError('transport-join-timeout', `${what} did not join within ${Math.round(timeoutMs / 100) / 10} s.`)),
-        ),
-      timeoutMs,
-    );
-    const finish = (settle: () => void) => {
-      clearTimeout(timer);
-      for (const signal of signals) signal.removeEventListener('abort', onAbort);
-      settle();
-    };
-    if (signals.some((signal) => signal.aborted)) return onAbort();
-    for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true });
-    join.then(
-      (value) => finish(() => resolve(value)),
-      (error: unknown) => finish(() => reject(error)),
-    );
-  });
-}
-
-/** Every SDK caps a data message; above the cap the element gets a typed error instead of a silent drop. */
-export function checkMessageSize(payload: Uint8Array, maxBytes: number, what: string): void {
-  if (payload.byteLength > maxBytes) {
-    throw new AvatarError(
-      'transport-data-too-large',
-      `A data message of ${payload.byteLength} bytes is over ${what}'s ${maxBytes}-byte limit.`,
-      { fatal: false },
-    );
-  }
-}
-
-/** SDK errors can quote the URL or credential they failed with; error messages must never carry a token. */
-export function redact(text: string, secrets: readonly (string | null | undefined)[]): string {
-  let out = text.replace(/(access_token|token|userSig|usersig)=[^&\s"']+/gi, '$1=[redacted]');
-  for (const secret of secrets) {
-    if (secret && secret.length >= 8) out = out.split(secret).join('[redacted]');
-  }
-  return out;
-}
-
-/** An SDK failure as an AvatarError, with the credentials taken out of the message. */
-export function sdkError(
-  error: unknown,
-  code: AvatarErrorCode,
-  context: string,
-  secrets: readonly (string | null | undefined)[],
-  fatal = true,
-): AvatarError {
-  if (error instanceof AvatarError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new AvatarError(code, redact(`${context}: ${reason}`, secrets), { cause: error, fatal });
-}
-
-/** Functions run once, in reverse order of registration: listener removals, timers, SDK handles. */
-export class Cleanup {
-  private readonly tasks: (() => void)[] = [];
-
-  add(task: () => void): void {
-    this.tasks.push(task);
-  }
-
-  run(): void {
-    for (const task of this.tasks.splice(0).reverse()) {
-      try {
-        task();
-      } catch {
-        // One failed removal must not keep the others from running.
-      }
-    }
-  }
-}
-
-type TrackKind = 'audio' | 'video';
-
-/**
- * Decides which remote participant is the avatar and keeps its tracks on the element's `<video>`. The
- * avatar is the participant the credentials name, else the first one to send video; audio that arrives
- * before anyone has sent video waits until its sender turns out to be (or not to be) the avatar. Other
- * participants' media never reaches the `<video>`.
- */
-export class AvatarMedia<Id> {
-  private avatar: Id | undefined;
-  private readonly waiting = new Map<Id, MediaStreamTrack>();
-  private readonly attached = new Map<TrackKind, MediaStreamTrack>();
-  private closed = false;
-
-  constructor(
-    private readonly video: HTMLVideoElement,
-    private readonly host: TransportHost,
-    fixedAvatar?: Id,
-  ) {
-    this.avatar = fixedAvatar;
-  }
-
-  /** Whether media from `id` may be the avatar's (worth subscribing to). */
-  accepts(id: Id): boolean {
-    return this.avatar === undefined || this.avatar === id;
-  }
-
-  isAvatar(id: Id): boolean {
-    return this.avatar !== undefined && this.avatar === id;
-  }
-
-  /** A remote track from participant `id` is ready to play. */
-  add(id: Id, track: MediaStreamTrack): void {
-    if (this.closed) return;
-    if (this.avatar === undefined) {
-      if (track.kind !== 'video') {
-        this.waiting.set(id, track);
-        return;
-      }
-      this.avatar = id;
-      const audio = this.waiting.get(id);
-      this.waiting.clear();
-      if (audio && audio.readyState === 'live') this.put(audio);
-    }
-    if (this.avatar !== id) return;
-    this.put(track);
-    this.host.mediaChanged();
-  }
-
-  /** A remote track stopped (unpublished, unsubscribed). */
-  remove(id: Id, kind: TrackKind): void {
-    if (this.waiting.get(id)?.kind === kind) this.waiting.delete(id);
-    if (this.closed || !this.isAvatar(id)) return;
-    const track = this.attached.get(kind);
-    if (!track) return;
-    this.attached.delete(kind);
-    detachTrack(this.video, track);
-    this.host.mediaChanged();
-  }
-
-  /** Participant `id` left the room; true when it was the avatar. */
-  left(id: Id): boolean {
-    this.waiting.delete(id);
-    return this.isAvatar(id);
-  }
-
-  /** Takes our tracks off the `<video>` (a newer session's tracks stay) and ignores anything later. */
-  close(): void {
-    this.closed = true;
-    this.waiting.clear();
-    for (const track of this.attached.values()) detachTrack(this.video, track);
-    this.attached.clear();
-  }
-
-  private put(track: MediaStreamTrack): void {
-    const kind = track.kind === 'audio' ? 'audio' : 'video';
-    attachTrack(this.video, track);
-    this.attached.set(kind, track);
-  }
-}
+/** An error's message, or what was thrown as text. */
+export const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;
 
@@ -194,23 +28,15 @@ type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) ext
  */
 export type EventOverloads<M> = UnionToIntersection<{ [E in keyof M]: (event: E, listener: M[E]) => unknown }[keyof M]>;
 
-/** Registers every handler of `handlers` on `emitter` and queues its removal on `cleanup`. */
-export function listenAll<M extends object>(
-  emitter: { on: EventOverloads<M>; off: EventOverloads<M> },
-  handlers: M,
-  cleanup: Cleanup,
-): void {
-  // The overloads are checked where the SDK surface is declared; registering from a map needs their
-  // common generic view.
-  type Register = <E extends keyof M>(event: E, listener: M[E]) => unknown;
-  const { on, off } = emitter as unknown as { on: Register; off: Register };
-  for (const event of Object.keys(handlers) as (keyof M)[]) {
-    on.call(emitter, event, handlers[event]);
-    cleanup.add(() => off.call(emitter, event, handlers[event]));
-  }
-}
+type SdkCredentials = Exclude<TransportCredentials, LocalCredentials>;
+type MicrophoneModule = typeof import('./microphone.js');
 
-export interface SdkTransportSetup<S, Id> {
+export interface SdkTransportSetup<S, Id, C extends SdkCredentials> {
+  kind: C['kind'];
+  /** The SDK's name in messages, e.g. "LiveKit". */
+  name: string;
+  /** Largest data message the SDK sends, in bytes. */
+  maxMessageBytes: number;
   /** Loads the SDK module (the seam tests use). */
   load: () => Promise<S>;
   /** The npm package, for the "install it" message. */
@@ -218,49 +44,77 @@ export interface SdkTransportSetup<S, Id> {
   /** How messages name the session, e.g. "The LiveKit room". */
   room: string;
   /** The room credential, kept out of every error message. */
-  secret: string | null;
+  secret: (credentials: C) => string | null;
   /** The avatar's id when the credentials name it. */
-  avatar: Id | undefined;
+  avatar: (credentials: C) => Id | undefined;
 }
 
 /**
  * The life cycle the three SDK plugins share: load the SDK, join within the time limit (leaving on any
  * failure), report only while live, and tear down in one order: our tracks off the `<video>`, microphone,
- * leave, then every listener and SDK handle registered on `cleanup`.
+ * leave, then every listener and SDK handle registered with `defer`. Also the parts of the commands that do
+ * not depend on the SDK (the size check and error mapping of `send`, the checks before the microphone), and
+ * which remote tracks are the avatar's: the participant the credentials name, else the first one to send
+ * video; audio that arrives before anyone has sent video waits until its sender turns out to be (or not to
+ * be) the avatar. Other participants' media never reaches the `<video>`.
  */
-export abstract class SdkTransport<S, Id> implements Transport {
-  abstract readonly kind: 'livekit' | 'agora' | 'trtc';
-  abstract readonly maxMessageBytes: number;
+export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements Transport {
+  readonly kind: C['kind'];
+  readonly maxMessageBytes: number;
   protected sdk?: S;
-  protected joined = false;
-  protected closed = false;
-  protected readonly cleanup = new Cleanup();
-  protected readonly media: AvatarMedia<Id>;
-  private readonly lifetime = new AbortController();
+  /** Unset until joined, and until closed (every check is a truth test). */
+  protected joined?: boolean;
+  protected closed?: boolean;
+  protected readonly credentials: C;
+  /** The session's host, except that calls after `disconnect()` go nowhere (SDK events still in flight). */
+  protected readonly host: TransportHost;
+  /** Ends the wait for the join (a no-op once it settled). */
+  #stopJoin?: () => void;
+  readonly #setup: SdkTransportSetup<S, Id, C>;
+  /** Run once on disconnect, last registered first: listener removals, SDK handles. */
+  readonly #deferred: (() => void)[] = [];
+  #avatar: Id | undefined;
+  /** Audio that came before anyone sent video, by sender. */
+  readonly #waiting = new Map<Id, MediaStreamTrack>();
+  /** Our tracks on the `<video>`, by kind. */
+  readonly #attached = new Map<string, MediaStreamTrack>();
 
   constructor(
     protected readonly options: TransportOptions,
-    private readonly setup: SdkTransportSetup<S, Id>,
+    setup: SdkTransportSetup<S, Id, C>,
   ) {
-    this.media = new AvatarMedia<Id>(options.video, options.host, setup.avatar);
-  }
-
-  protected get host(): TransportHost {
-    return this.options.host;
-  }
-
-  /** SDK events after `disconnect()` are ignored. */
-  protected get live(): boolean {
-    return !this.closed;
+    const { credentials, host } = options;
+    if (credentials.kind !== setup.kind) {
+      throw new AvatarError('transport-join-failed', `The ${setup.name} transport cannot join a "${credentials.kind}" session.`);
+    }
+    this.credentials = credentials as C;
+    this.kind = setup.kind;
+    this.maxMessageBytes = setup.maxMessageBytes;
+    this.#setup = setup;
+    this.#avatar = setup.avatar(this.credentials);
+    this.host = new Proxy(host, {
+      get:
+        (_, name: keyof TransportHost) =>
+        (...args: Parameters<TransportHost[typeof name]>) =>
+          this.closed || (host[name] as (...a: typeof args) => void)(...args),
+    });
   }
 
   async connect(signal: AbortSignal): Promise<void> {
+    const { load, packageName, room } = this.#setup;
     try {
-      const sdk = (this.sdk = await loadSdk(this.setup.load, this.setup.packageName));
-      if (this.closed || signal.aborted) throw new AvatarError('aborted', `${this.setup.room}: stopped while joining.`);
-      await joinWithin(this.join(sdk), this.options.joinTimeoutMs, [signal, this.lifetime.signal], this.setup.room);
+      let sdk: S;
+      try {
+        sdk = this.sdk = await load();
+      } catch (error) {
+        // A missing optional peer dependency: say what to install.
+        throw new AvatarError('transport-load-failed', `Could not load ${packageName} (install it next to streaming-avatar): ${reasonOf(error)}`, {
+          cause: error,
+        });
+      }
+      await this.#within(sdk, signal, room);
       this.joined = true;
-      this.afterJoin();
+      this.afterJoin?.();
     } catch (error) {
       await this.disconnect();
       throw error instanceof AvatarError ? error : this.joinError(error);
@@ -270,8 +124,11 @@ export abstract class SdkTransport<S, Id> implements Transport {
   async disconnect(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.lifetime.abort();
-    this.media.close();
+    this.#stopJoin?.();
+    // Our tracks off the <video> (a newer session's tracks stay); later ones are ignored.
+    this.#waiting.clear();
+    for (const track of this.#attached.values()) detachTrack(this.options.video, track);
+    this.#attached.clear();
     try {
       await this.stopMicrophone();
     } catch {
@@ -282,32 +139,163 @@ export abstract class SdkTransport<S, Id> implements Transport {
     } catch {
       // Not joined, or already gone.
     }
-    this.cleanup.run();
+    for (const task of this.#deferred.splice(0).reverse()) {
+      try {
+        task();
+      } catch {
+        // One failed removal must not keep the others from running.
+      }
+    }
   }
 
-  abstract send(payload: Uint8Array): Promise<void>;
+  /** Every SDK caps a data message; above the cap the element gets a typed error instead of a silent drop. */
+  async send(payload: Uint8Array): Promise<void> {
+    const { name } = this.#setup;
+    if (payload.byteLength > this.maxMessageBytes) {
+      throw new AvatarError(
+        'transport-data-too-large',
+        `A ${payload.byteLength}-byte data message is over ${name}'s ${this.maxMessageBytes}-byte limit.`,
+        { fatal: false },
+      );
+    }
+    this.#assertJoined('transport-send-failed');
+    try {
+      await this.transmit(payload);
+    } catch (error) {
+      const code = this.tooLarge?.(error) ? 'transport-data-too-large' : 'transport-send-failed';
+      throw this.fail(error, code, `${name} could not send a data message`, false);
+    }
+  }
+
   abstract startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void>;
   abstract stopMicrophone(): Promise<void>;
   abstract setMicrophoneMuted(muted: boolean): Promise<void>;
   abstract resumeAudio(): Promise<void>;
 
-  /** Creates the SDK client, registers its listeners (removals on `cleanup`) and starts the join. */
+  /** Creates the SDK client, registers its listeners (removals with `defer`) and starts the join. */
   protected abstract join(sdk: S): Promise<unknown>;
   /** Leaves the room (remote tracks end with it). */
   protected abstract leave(): Promise<void>;
   /** Maps an SDK join failure onto the element's codes (see `fail`). */
   protected abstract joinError(error: unknown): AvatarError;
+  /** Sends one data message through the joined SDK. */
+  protected abstract transmit(payload: Uint8Array): Promise<void> | void;
 
-  protected afterJoin(): void {}
+  /** Runs once joined. */
+  protected afterJoin?(): void;
 
-  /** An SDK failure as an AvatarError, without the room credential in its message. */
-  protected fail(error: unknown, code: AvatarErrorCode, context: string, fatal = true): AvatarError {
-    return sdkError(error, code, context, [this.setup.secret], fatal);
+  /** Whether a failed send was the SDK refusing the message's size. */
+  protected tooLarge?(error: unknown): boolean;
+
+  /** Runs `task` on disconnect, after leaving (last registered first). */
+  protected defer(task: () => void): void {
+    this.#deferred.push(task);
   }
 
-  /** The SDK handle for a command that needs a joined room; otherwise the command's (non-fatal) error. */
-  protected joinedOr<T>(handle: T | undefined, code: 'transport-send-failed' | 'mic-failed'): T {
-    if (!handle || !this.joined || this.closed) throw new AvatarError(code, `${this.setup.room} is not joined.`, { fatal: false });
-    return handle;
+  /** Registers every handler of `handlers` on `emitter`, removed on disconnect. */
+  protected on<M extends object>(emitter: { on: EventOverloads<M>; off: EventOverloads<M> }, handlers: M): void {
+    // The overloads are checked where the SDK surface is declared; registering from a map needs their
+    // common generic view.
+    type Register = <E extends keyof M>(event: E, listener: M[E]) => unknown;
+    const sdk = emitter as unknown as { on: Register; off: Register };
+    for (const event of Object.keys(handlers) as (keyof M)[]) {
+      sdk.on(event, handlers[event]);
+      this.defer(() => sdk.off(event, handlers[event]));
+    }
+  }
+
+  /** The microphone helpers, once the page can have a microphone and the room is joined. */
+  protected async microphone(): Promise<MicrophoneModule> {
+    const module = await loadMicrophone();
+    module.assertMicrophoneAvailable();
+    this.#assertJoined('mic-failed');
+    return module;
+  }
+
+  /** Whether media from `id` may be the avatar's (worth subscribing to). */
+  protected accepts(id: Id): boolean {
+    return this.#avatar === undefined || this.#avatar === id;
+  }
+
+  protected isAvatar(id: Id): boolean {
+    return this.#avatar !== undefined && this.#avatar === id;
+  }
+
+  /** A remote track from participant `id` is ready to play (`null`: the SDK has none for it yet). */
+  protected addTrack(id: Id, track: MediaStreamTrack | null): void {
+    if (this.closed || !track) return;
+    if (this.#avatar === undefined) {
+      if (track.kind !== 'video') {
+        this.#waiting.set(id, track);
+        return;
+      }
+      this.#avatar = id;
+      const audio = this.#waiting.get(id);
+      this.#waiting.clear();
+      if (audio && audio.readyState === 'live') this.#put(audio);
+    }
+    if (this.#avatar !== id) return;
+    this.#put(track);
+    this.host.mediaChanged();
+  }
+
+  /** A remote track from `id` stopped (unpublished, unsubscribed). */
+  protected removeTrack(id: Id, kind: string): void {
+    if (this.#waiting.get(id)?.kind === kind) this.#waiting.delete(id);
+    // After disconnect() nothing is attached any more.
+    const track = this.#attached.get(kind);
+    if (!track || !this.isAvatar(id)) return;
+    this.#attached.delete(kind);
+    detachTrack(this.options.video, track);
+    this.host.mediaChanged();
+  }
+
+  /** Participant `id` left: when it was the avatar, the vendor ended the session (rather than freeze on the last frame). */
+  protected left(id: Id): void {
+    this.#waiting.delete(id);
+    if (this.isAvatar(id) && this.joined) this.host.disconnected('vendor');
+  }
+
+  /** An SDK failure as an AvatarError, without the room credential (or any `token=`) in its message. */
+  protected fail(error: unknown, code: AvatarErrorCode, context: string, fatal = true): AvatarError {
+    if (error instanceof AvatarError) return error;
+    // SDK errors can quote the URL or credential they failed with; error messages must never carry a token
+    // (`token=` covers `access_token=`, and the match is case-blind: `userSig=`, `usersig=`).
+    const secret = this.#setup.secret(this.credentials);
+    let message = `${context}: ${reasonOf(error)}`.replace(/(token|usersig)=[^&\s"']+/gi, '$1=[redacted]');
+    if (secret && secret.length >= 8) message = message.split(secret).join('[redacted]');
+    return new AvatarError(code, message, { cause: error, fatal });
+  }
+
+  #put(track: MediaStreamTrack): void {
+    attachTrack(this.options.video, track);
+    this.#attached.set(track.kind, track);
+  }
+
+  /**
+   * Starts the SDK's join unless the session already stopped, and waits for it, but never longer than the
+   * join time limit and never past an abort of `signal` or `disconnect()`. Some SDKs never settle offline
+   * (Agora keeps retrying gateways), so the caller leaves after a rejection.
+   */
+  #within(sdk: S, signal: AbortSignal, room: string): Promise<unknown> {
+    const ms = this.options.joinTimeoutMs;
+    let stop = (): void => undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    return new Promise((resolve, reject) => {
+      stop = this.#stopJoin = () => reject(new AvatarError('aborted', `${room}: aborted while joining.`));
+      if (this.closed || signal.aborted) return stop();
+      signal.addEventListener('abort', stop);
+      timer = setTimeout(reject, ms, new AvatarError('transport-join-timeout', `${room} did not join within ${Math.round(ms / 100) / 10} s.`));
+      // Handled here even once abandoned: a join that rejects after the caller left is expected.
+      this.join(sdk).then(resolve, reject);
+    }).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', stop);
+    });
+  }
+
+  /** A command that needs a joined room fails with its own (non-fatal) error otherwise. */
+  #assertJoined(code: 'transport-send-failed' | 'mic-failed'): void {
+    if (!this.joined || this.closed) throw new AvatarError(code, `${this.#setup.room} is not joined.`, { fatal: false });
   }
 }

@@ -1,7 +1,6 @@
 import type { default as TRTC, RtcError, TRTCEventTypes, TRTCOptions } from 'trtc-sdk-v5';
 import { AvatarError } from '../errors/avatar-error.js';
-import { loadMicrophone } from './microphone-loader.js';
-import { checkMessageSize, type EventOverloads, listenAll, SdkTransport } from './sdk-helpers.js';
+import { type EventOverloads, SdkTransport } from './sdk-helpers.js';
 import type { MicrophoneOptions, Transport, TransportOptions, TrtcCredentials } from './transport.js';
 
 /*
@@ -56,52 +55,56 @@ export type TrtcError = Pick<RtcError, 'code' | 'extraCode' | 'message' | 'origi
 // CommonJS conversion in bundlers or the test server.
 export const loadTrtcSdk = async (): Promise<TrtcSdk> => (await import('trtc-sdk-v5/trtc.esm.js')).default;
 
-/** `sendCustomMessage` takes at most 1 KB per call (and 30 calls, 8 KB per second). */
-const MAX_MESSAGE_BYTES = 1024;
 /** Custom messages carry a command id from 1 to 10; vendors (Akool) use 1. */
 const CUSTOM_MESSAGE_CMD_ID = 1;
 /** 0 trace … 4 error, 5 none. */
 const LOG_LEVEL_ERROR = 4;
 
-/** TRTC's DEVICE_ERROR extra codes, as the DOMException names `microphoneError()` understands. */
+/**
+ * TRTC's DEVICE_ERROR extra codes, as DOMException names `microphoneError()` understands: 5301 not found,
+ * 5304 over-constrained (both mic-not-found); 5302 not allowed, 5306 insecure (both mic-denied).
+ */
 const MIC_ERROR_NAMES: Readonly<Record<number, string>> = {
   5301: 'NotFoundError',
   5302: 'NotAllowedError',
-  5304: 'OverconstrainedError',
-  5306: 'SecurityError',
+  5304: 'NotFoundError',
+  5306: 'NotAllowedError',
 };
 /** SERVER_ERROR extra codes that mean the userSig is no longer valid (70001: expired). */
-const USER_SIG_EXPIRED = new Set([70001, -100018]);
+const USER_SIG_EXPIRED = [70001, -100018];
 
 function isTrtcError(error: unknown): error is TrtcError {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'number';
 }
 
-class TrtcTransport extends SdkTransport<TrtcSdk, string> {
-  readonly kind = 'trtc';
-  readonly maxMessageBytes = MAX_MESSAGE_BYTES;
+class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
+  #trtc?: TrtcClient;
+  #micOn = false;
+  #resumes: (() => Promise<void>)[] = [];
 
-  private trtc?: TrtcClient;
-  private micOn = false;
-  private resumes: (() => Promise<void>)[] = [];
-
-  constructor(
-    options: TransportOptions,
-    private readonly credentials: TrtcCredentials,
-    load: () => Promise<TrtcSdk>,
-  ) {
-    super(options, { load, packageName: 'trtc-sdk-v5', room: 'The TRTC room', secret: credentials.userSig, avatar: credentials.avatarUserId });
+  constructor(options: TransportOptions, load: () => Promise<TrtcSdk>) {
+    super(options, {
+      kind: 'trtc',
+      name: 'TRTC',
+      // `sendCustomMessage` takes at most 1 KB per call (and 30 calls, 8 KB per second).
+      maxMessageBytes: 1024,
+      load,
+      packageName: 'trtc-sdk-v5',
+      room: 'The TRTC room',
+      secret: (credentials) => credentials.userSig,
+      avatar: (credentials) => credentials.avatarUserId,
+    });
   }
 
   protected join(sdk: TrtcSdk): Promise<void> {
     const { sdkAppId, roomId, userId, userSig } = this.credentials;
     sdk.setLogLevel(LOG_LEVEL_ERROR, false);
     // Our own "tap to unmute" replaces the SDK's dialog.
-    const trtc = (this.trtc = sdk.create({ enableAutoPlayDialog: false }));
-    // Required to free the instance, after exitRoom (cleanup runs last in, first out).
-    this.cleanup.add(() => trtc.destroy());
+    const trtc = (this.#trtc = sdk.create({ enableAutoPlayDialog: false }));
+    // Required to free the instance, after exitRoom (deferred tasks run last in, first out).
+    this.defer(() => trtc.destroy());
     // Registered before enterRoom, as the SDK asks, so no event is missed.
-    this.listen(trtc, sdk);
+    this.#listen(trtc, sdk);
     return trtc.enterRoom({
       sdkAppId,
       userId,
@@ -116,43 +119,40 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string> {
   }
 
   protected async leave(): Promise<void> {
-    this.resumes = [];
-    await this.trtc?.exitRoom();
+    this.#resumes = [];
+    await this.#trtc?.exitRoom();
   }
 
-  async send(payload: Uint8Array): Promise<void> {
-    checkMessageSize(payload, this.maxMessageBytes, 'TRTC');
-    const trtc = this.joinedOr(this.trtc, 'transport-send-failed');
-    try {
-      // Fire and forget: the SDK returns nothing, but throws for bad sizes or roles.
-      trtc.sendCustomMessage({ cmdId: CUSTOM_MESSAGE_CMD_ID, data: new Uint8Array(payload).buffer });
-    } catch (error) {
-      const tooLarge = isTrtcError(error) && error.code === this.sdk?.ERROR_CODE.INVALID_PARAMETER && error.extraCode === 5018;
-      throw this.fail(error, tooLarge ? 'transport-data-too-large' : 'transport-send-failed', 'TRTC could not send a data message', false);
-    }
+  protected transmit(payload: Uint8Array): void {
+    // Fire and forget: the SDK returns nothing, but throws for bad sizes or roles.
+    this.#trtc!.sendCustomMessage({ cmdId: CUSTOM_MESSAGE_CMD_ID, data: new Uint8Array(payload).buffer });
   }
 
-  async startMicrophone(options: MicrophoneOptions = {}): Promise<MediaStreamTrack | void> {
-    const { assertMicrophoneAvailable, microphoneError } = await loadMicrophone();
-    assertMicrophoneAvailable();
-    const trtc = this.joinedOr(this.trtc, 'mic-failed');
+  protected override tooLarge(error: unknown): boolean {
+    return this.#is(error, 'INVALID_PARAMETER') && error.extraCode === 5018;
+  }
+
+  async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void> {
+    const { microphoneConstraints, microphoneError } = await this.microphone();
+    const trtc = this.#trtc!;
     try {
-      if (this.micOn) {
+      if (this.#micOn) {
         await trtc.updateLocalAudio({ mute: false });
         return trtc.getAudioTrack() ?? undefined;
       }
-      await trtc.startLocalAudio({
-        publish: true,
-        option: {
-          echoCancellation: options.echoCancellation ?? true,
-          noiseSuppression: options.noiseSuppression ?? true,
-          autoGainControl: options.autoGainControl ?? true,
-          ...(options.deviceId ? { microphoneId: options.deviceId } : {}),
-        },
-      });
-      this.micOn = true;
+      // The voice-chat defaults; TRTC takes the device as `microphoneId`.
+      const { deviceId, ...option } = microphoneConstraints(options);
+      await trtc.startLocalAudio({ publish: true, option: deviceId ? { ...option, microphoneId: deviceId.exact } : option });
+      this.#micOn = true;
     } catch (error) {
-      throw this.micError(error, microphoneError);
+      // TRTC's error for a device failure is named by its extra code, else (as any other) by the DOMException
+      // it wraps; without a name, microphoneError() reads the error's own.
+      throw microphoneError(
+        error,
+        isTrtcError(error)
+          ? (this.#is(error, 'DEVICE_ERROR') && MIC_ERROR_NAMES[error.extraCode ?? 0]) || (error.originError as { name?: unknown } | undefined)?.name
+          : undefined,
+      );
     }
     if (this.closed) return this.stopMicrophone();
     // The captured track (no argument: our own microphone).
@@ -160,140 +160,119 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string> {
   }
 
   async stopMicrophone(): Promise<void> {
-    if (!this.micOn) return;
-    this.micOn = false;
+    if (!this.#micOn) return;
+    this.#micOn = false;
     // Leaving the room does not stop local capture: this does.
-    await this.trtc?.stopLocalAudio();
+    await this.#trtc?.stopLocalAudio();
   }
 
   async setMicrophoneMuted(muted: boolean): Promise<void> {
-    if (this.micOn) await this.trtc?.updateLocalAudio({ mute: muted });
+    if (this.#micOn) await this.#trtc?.updateLocalAudio({ mute: muted });
   }
 
   async resumeAudio(): Promise<void> {
-    const resumes = this.resumes.splice(0);
-    await Promise.all(resumes.map((resume) => resume().catch(() => undefined)));
+    await Promise.all(this.#resumes.splice(0).map((resume) => resume().catch(() => undefined)));
   }
 
-  private listen(trtc: TrtcClient, sdk: TrtcSdk): void {
+  // The host and addTrack ignore calls after disconnect() (and nothing is left to remove by then), so
+  // the handlers need few checks of their own.
+  #listen(trtc: TrtcClient, sdk: TrtcSdk): void {
     const { host } = this;
     const main: string = sdk.TYPE.STREAM_TYPE_MAIN;
-    const take = (userId: string, track: MediaStreamTrack | null) => {
-      if (track && this.live) this.media.add(userId, track);
+    /**
+     * The SDK plays remote audio itself by default. The avatar's audio plays from the element's `<video>`
+     * (so `muted` and autoplay handling apply), so the SDK's own player is turned down, not unsubscribed.
+     */
+    const silence = (userId: string) => {
+      try {
+        trtc.setRemoteAudioVolume(userId, 0);
+      } catch {
+        // Not fatal: at worst the SDK plays the audio too.
+      }
     };
-    listenAll<TrtcEvents>(
+    this.on<TrtcEvents>(
       trtc,
       {
         track: ({ userId, streamType, track }) => {
           // userId '' is our own microphone; the sub stream is screen sharing.
           const type: string | undefined = streamType;
           if (userId === '' || (type !== undefined && type !== main)) return;
-          if (track.kind === 'audio') this.silenceSdkPlayer(trtc, userId);
-          take(userId, track);
+          if (track.kind === 'audio') silence(userId);
+          this.addTrack(userId, track);
         },
         'remote-video-available': ({ userId, streamType }) => {
           const type: string = streamType;
-          if (type === main && this.media.accepts(userId)) take(userId, trtc.getVideoTrack({ userId, streamType }));
+          if (type === main && this.accepts(userId)) this.addTrack(userId, trtc.getVideoTrack({ userId, streamType }));
         },
         'remote-audio-available': ({ userId }) => {
-          this.silenceSdkPlayer(trtc, userId);
-          if (this.media.accepts(userId)) take(userId, trtc.getAudioTrack(userId));
+          silence(userId);
+          if (this.accepts(userId)) this.addTrack(userId, trtc.getAudioTrack(userId));
         },
         'remote-video-unavailable': ({ userId, streamType }) => {
           const type: string = streamType;
-          if (this.live && type === main) this.media.remove(userId, 'video');
+          if (type === main) this.removeTrack(userId, 'video');
         },
-        'remote-audio-unavailable': ({ userId }) => {
-          if (this.live) this.media.remove(userId, 'audio');
-        },
-        'remote-user-exit': ({ userId }) => {
-          // The avatar leaving is the vendor ending the session: end it rather than freeze on the last frame.
-          if (this.live && this.media.left(userId) && this.joined) host.disconnected('vendor');
-        },
-        'custom-message': ({ data }) => {
-          if (this.live) host.data(new Uint8Array(data));
-        },
+        'remote-audio-unavailable': ({ userId }) => this.removeTrack(userId, 'audio'),
+        'remote-user-exit': ({ userId }) => this.left(userId),
+        'custom-message': ({ data }) => host.data(new Uint8Array(data)),
         'autoplay-failed': ({ resume }) => {
-          if (!this.live) return;
-          this.resumes.push(resume);
+          if (this.closed) return;
+          this.#resumes.push(resume);
           host.audioBlocked(true);
         },
         'connection-state-changed': ({ state, prevState }) => {
-          if (!this.live || !this.joined) return;
+          if (!this.joined) return;
           // `ConnectionState` is a const enum: compare its string values.
-          const current: string = state;
-          const previous: string = prevState;
-          if (current === 'RECONNECTING') host.reconnecting();
-          else if ((current === 'CONNECTED' || current === 'RECONNECTED') && previous === 'RECONNECTING') host.reconnected();
-          else if (current === 'DISCONNECTED') {
-            host.disconnected('network', new AvatarError('transport-disconnected', 'The connection to the avatar was lost.'));
+          if ((state as string) === 'RECONNECTING') host.reconnecting();
+          else if (((state as string) === 'CONNECTED' || (state as string) === 'RECONNECTED') && (prevState as string) === 'RECONNECTING') {
+            host.reconnected();
           }
+          // The session reports a lost connection (transport-disconnected) for 'network' without an error.
+          else if ((state as string) === 'DISCONNECTED') host.disconnected('network');
         },
         'kicked-out': ({ reason }) => {
-          if (!this.live || !this.joined) return;
-          const why: string = reason;
-          if (why === 'room_disband') host.disconnected('vendor');
-          else host.disconnected('vendor', new AvatarError('transport-disconnected', `The TRTC server removed this client from the room (${why}).`));
+          if (!this.joined) return;
+          // A disbanded room is the vendor closing it, not an error.
+          host.disconnected(
+            'vendor',
+            (reason as string) === 'room_disband'
+              ? undefined
+              : new AvatarError('transport-disconnected', `The TRTC server removed this client from the room (${reason}).`),
+          );
         },
         error: (error) => {
           // Errors the SDK could not recover from after its own retries.
-          if (!this.live || !this.joined) return;
-          if (this.isTokenExpired(error)) {
-            host.disconnected('timeout', this.fail(error, 'transport-token-expired', 'The TRTC userSig expired'));
-          } else {
-            host.disconnected('network', this.fail(error, 'transport-disconnected', 'The connection to the avatar was lost'));
-          }
+          if (!this.joined) return;
+          if (this.#tokenExpired(error)) host.disconnected('timeout', this.fail(error, 'transport-token-expired', 'The TRTC userSig expired'));
+          else host.disconnected('network', this.fail(error, 'transport-disconnected', 'The connection to the avatar was lost'));
         },
       },
-      this.cleanup,
     );
   }
 
-  /**
-   * The SDK plays remote audio itself by default. The avatar's audio plays from the element's `<video>`
-   * (so `muted` and autoplay handling apply), so the SDK's own player is turned down, not unsubscribed.
-   */
-  private silenceSdkPlayer(trtc: TrtcClient, userId: string): void {
-    try {
-      trtc.setRemoteAudioVolume(userId, 0);
-    } catch {
-      // Not fatal: at worst the SDK plays the audio too.
-    }
+  /** Whether `error` is the SDK's error with this code. */
+  #is(error: unknown, code: keyof TrtcSdk['ERROR_CODE']): error is TrtcError {
+    return isTrtcError(error) && error.code === this.sdk?.ERROR_CODE[code];
   }
 
-  private isTokenExpired(error: unknown): boolean {
-    return isTrtcError(error) && error.code === this.sdk?.ERROR_CODE.SERVER_ERROR && USER_SIG_EXPIRED.has(error.extraCode ?? 0);
+  #tokenExpired(error: unknown): boolean {
+    return this.#is(error, 'SERVER_ERROR') && USER_SIG_EXPIRED.includes(error.extraCode ?? 0);
   }
 
   protected joinError(error: unknown): AvatarError {
-    if (this.isTokenExpired(error)) return this.fail(error, 'transport-token-expired', 'The TRTC userSig has expired');
-    if (isTrtcError(error) && error.code === this.sdk?.ERROR_CODE.OPERATION_ABORT) {
-      return this.fail(error, 'aborted', 'The TRTC join was cancelled');
-    }
+    if (this.#tokenExpired(error)) return this.fail(error, 'transport-token-expired', 'The TRTC userSig expired');
+    if (this.#is(error, 'OPERATION_ABORT')) return this.fail(error, 'aborted', 'The TRTC join was cancelled');
     return this.fail(error, 'transport-join-failed', 'Could not enter the TRTC room');
-  }
-
-  private micError(error: unknown, microphoneError: (error: unknown, name?: unknown) => AvatarError): AvatarError {
-    if (!isTrtcError(error)) return microphoneError(error);
-    const origin = error.originError as { name?: unknown } | undefined;
-    const name = error.code === this.sdk?.ERROR_CODE.DEVICE_ERROR ? MIC_ERROR_NAMES[error.extraCode ?? 0] ?? origin?.name : origin?.name;
-    return microphoneError(error, name);
   }
 }
 
 /** The plugin with an SDK seam: tests pass a fake module as `load`. */
 export function createTrtcTransport(options: TransportOptions, load: () => Promise<TrtcSdk> = loadTrtcSdk): Transport {
-  if (options.credentials.kind !== 'trtc') {
-    throw new AvatarError('transport-join-failed', `The TRTC transport cannot join a "${options.credentials.kind}" session.`);
-  }
-  return new TrtcTransport(options, options.credentials, load);
+  return new TrtcTransport(options, load);
 }
 
-export function createTransport(options: TransportOptions): Transport {
-  return createTrtcTransport(options);
-}
-
-/** The SDK is the large download: fetch it alongside the token request (module imports are cached). */
-export function preload(): Promise<unknown> {
-  return loadTrtcSdk();
-}
+/**
+ * `createTransport` is the plugin seam with the real SDK. `preload`: the SDK is the large download, fetched
+ * alongside the token request (module imports are cached).
+ */
+export { createTrtcTransport as createTransport, loadTrtcSdk as preload };
