@@ -74,7 +74,8 @@ const wholeSdks = {
 const SHARED_BY_PLUGINS = /[\\/]src[\\/]transports[\\/]sdk-helpers\.ts$/;
 const PLUGIN = /[\\/]src[\\/]transports[\\/](livekit|agora|trtc)\.ts$/;
 const COPY = '?copy=';
-const copyPerPlugin = {
+/** `compile`: the build's TypeScript plugin, which compiles each copy as the module itself (map included). */
+const copyPerPlugin = (compile) => ({
   name: 'copy-per-plugin',
   async resolveId(source, importer, options) {
     const plugin = importer && PLUGIN.exec(importer);
@@ -82,13 +83,10 @@ const copyPerPlugin = {
     const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
     return resolved && SHARED_BY_PLUGINS.test(resolved.id) ? `${resolved.id}${COPY}${plugin[1]}` : null;
   },
-  async load(id) {
-    if (!id.includes(COPY)) return null;
-    // The module as the TypeScript plugin compiled it; the original itself is then imported by no one.
-    const original = await this.load({ id: id.slice(0, id.indexOf(COPY)) });
-    return { code: original.code, map: null };
+  load(id) {
+    return id.includes(COPY) ? compile.load.call(this, id.slice(0, id.indexOf(COPY))) : null;
   },
-};
+});
 
 /** Next.js App Router: the React wrapper uses hooks, so it must be a client component. */
 const CLIENT_MODULES = new Set(['frameworks/react.js']);
@@ -142,6 +140,16 @@ export const cdnBundlePlugins = () => [
   minifyOwnCode(),
 ];
 
+const cdnTypescript = typescript({
+  tsconfig: './tsconfig.json',
+  include: ['src/**/*.ts'],
+  exclude: ['test/**', 'demo/**', 'scripts/**', 'src/server/**'],
+  outDir: 'cdn',
+  declaration: false,
+  sourceMap: true,
+  noEmitOnError: true,
+});
+
 const cdn = {
   input: { 'streaming-avatar': 'src/cdn.ts' },
   // Lets lazy chunks import shared code from the entry itself, instead of a separate facade chunk.
@@ -158,20 +166,7 @@ const cdn = {
     if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
     warn(warning);
   },
-  plugins: [
-    clean('cdn'),
-    copyPerPlugin,
-    typescript({
-      tsconfig: './tsconfig.json',
-      include: ['src/**/*.ts'],
-      exclude: ['test/**', 'demo/**', 'scripts/**', 'src/server/**'],
-      outDir: 'cdn',
-      declaration: false,
-      sourceMap: true,
-      noEmitOnError: true,
-    }),
-    ...cdnBundlePlugins(),
-  ],
+  plugins: [clean('cdn'), copyPerPlugin(cdnTypescript), cdnTypescript, ...cdnBundlePlugins()],
 };
 
 export default [npm, cdn];
