@@ -3,6 +3,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { minifyCssTemplates } from './scripts/minify-css-templates.mjs';
 
 /** Empties an output folder first, so stale chunks from an earlier build never ship. */
@@ -74,6 +75,17 @@ const wholeSdks = {
 const SHARED_BY_PLUGINS = /[\\/]src[\\/]transports[\\/]sdk-helpers\.ts$/;
 const PLUGIN = /[\\/]src[\\/]transports[\\/](livekit|agora|trtc)\.ts$/;
 const COPY = '?copy=';
+/** See src/transports/livekit-sdk.ts: the LiveKit plugin's SDK import, narrowed to what it uses. */
+const LIVEKIT_PLUGIN = /[\\/]src[\\/]transports[\\/]livekit\.ts$/;
+const livekitSubset = {
+  name: 'livekit-subset',
+  resolveId(source, importer) {
+    return source === 'livekit-client' && importer && LIVEKIT_PLUGIN.test(importer)
+      ? fileURLToPath(new URL('./src/transports/livekit-sdk.ts', import.meta.url))
+      : null;
+  },
+};
+
 /** `compile`: the build's TypeScript plugin, which compiles each copy as the module itself (map included). */
 const copyPerPlugin = (compile) => ({
   name: 'copy-per-plugin',
@@ -117,7 +129,8 @@ const npm = {
     typescript({
       tsconfig: './tsconfig.json',
       include: ['src/**/*.ts'],
-      exclude: ['test/**', 'demo/**', 'scripts/**'],
+      // livekit-sdk.ts is the CDN build's (see livekitSubset); the npm build keeps the bare import.
+      exclude: ['test/**', 'demo/**', 'scripts/**', 'src/transports/livekit-sdk.ts'],
       outDir: 'dist',
       declaration: true,
       declarationDir: 'dist',
@@ -166,7 +179,7 @@ const cdn = {
     if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
     warn(warning);
   },
-  plugins: [clean('cdn'), copyPerPlugin(cdnTypescript), cdnTypescript, ...cdnBundlePlugins()],
+  plugins: [clean('cdn'), livekitSubset, copyPerPlugin(cdnTypescript), cdnTypescript, ...cdnBundlePlugins()],
 };
 
 export default [npm, cdn];

@@ -76,10 +76,10 @@ export interface LiveKitSdk {
 export type LiveKitConnectionError = Pick<ConnectionError, 'name' | 'message' | 'reason' | 'status'>;
 
 /**
- * Through a module that re-exports only the members this plugin uses: bundlers tree-shake a static re-export
- * but keep every export of a module imported whole, and livekit-client is about 10 KB gz smaller so.
+ * A bare dynamic import, so that an app bundle that leaves livekit-client out (an import map, say) still
+ * loads without it. The CDN build points this import at `livekit-sdk.ts`, the members the plugin uses.
  */
-export const loadLiveKitSdk = (): Promise<LiveKitSdk> => import('./livekit-sdk.js');
+export const loadLiveKitSdk = (): Promise<LiveKitSdk> => import('livekit-client');
 
 
 class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentials> {

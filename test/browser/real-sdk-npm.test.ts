@@ -23,13 +23,10 @@ async function plugin<K extends keyof Plugins>(name: K): Promise<Plugins[K]> {
 
 describe('real SDKs through the npm build', () => {
   it('loads livekit-client', async () => {
-    const sdk = (await (await plugin('livekit')).loadLiveKitSdk()) as unknown as typeof import('../../src/transports/livekit-sdk.js');
-    // Only the members the plugin uses are loaded (the rest is tree-shaken): these are the real ones.
-    expect(Object.keys(sdk).sort()).to.deep.equal(['ConnectionErrorReason', 'DisconnectReason', 'Room', 'setLogLevel']);
-    expect(sdk.DisconnectReason.CLIENT_INITIATED).to.be.a('number');
-    const room = new sdk.Room();
-    expect(room.state).to.equal('disconnected');
-    expect(room.localParticipant.publishData).to.be.a('function');
+    const sdk = (await (await plugin('livekit')).loadLiveKitSdk()) as typeof import('livekit-client');
+    expect(sdk.version).to.equal('2.23.0');
+    expect(sdk.isBrowserSupported()).to.equal(true);
+    expect(sdk.Room).to.be.a('function');
   });
 
   it('loads agora-rtc-sdk-ng, whose client has the untyped sendStreamMessage', async () => {

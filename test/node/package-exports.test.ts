@@ -134,32 +134,29 @@ test('the browser entries bundle from the installed package and run in Chromium'
       `window.entries = { ${browserEntries.map((key, i) => `'${key}': Object.keys(entry${i})`).join(', ')} };`,
     ].join('\n'),
   );
-  // A bundler resolves through `exports` with browser conditions and splits at dynamic imports, as an
-  // app's build would (an SDK the page never starts then stays an import nobody runs).
-  const bundle = (entry: string, outdir: string, external: string[] = []) =>
+  // A bundler resolves through `exports` with browser conditions, as an app's build would.
+  const bundle = (entry: string, outfile: string, external: string[] = []) =>
     build({
       entryPoints: [join(project, entry)],
       absWorkingDir: project,
       bundle: true,
-      splitting: true,
       format: 'esm',
       platform: 'browser',
-      outdir,
-      entryNames: '[name]',
+      outfile,
       define: { 'process.env.NODE_ENV': '"production"' },
       external,
       logLevel: 'error',
     });
   // The SDKs are optional peers a page installs with the transport it uses; this page starts no SDK
   // transport, so it bundles without them.
-  await bundle('browser-entry.js', page, ['livekit-client', 'agora-rtc-sdk-ng', 'trtc-sdk-v5', 'trtc-sdk-v5/*']);
-  writeFileSync(join(page, 'index.html'), '<!doctype html><script type="module" src="./browser-entry.js"></script>');
+  await bundle('browser-entry.js', join(page, 'bundle.js'), ['livekit-client', 'agora-rtc-sdk-ng', 'trtc-sdk-v5', 'trtc-sdk-v5/*']);
+  writeFileSync(join(page, 'index.html'), '<!doctype html><script type="module" src="./bundle.js"></script>');
 
   // Without any SDK installed, an app that imports only the core entries still bundles: the core never
   // names an optional peer (a bundler fails on an import of a package that is missing).
   const coreEntries = browserEntries.filter((key) => !key.startsWith('./transports/'));
   writeFileSync(join(project, 'core-entry.js'), coreEntries.map((key) => `import '${specifier(key)}';`).join('\n'));
-  await bundle('core-entry.js', join(work, 'core-bundle'));
+  await bundle('core-entry.js', join(work, 'core-bundle.js'));
 
   const server = await serveDirectory(page);
   const browser = await launchChromium();
