@@ -91,7 +91,11 @@ const STREAM_MESSAGE_TOO_LARGE: ErrorCode = 'INVALID_PARAMS';
 const LOG_LEVEL_ERROR = 3;
 
 /** The SDK's error code (a string) where there is one; compared with strings and looked up in string-keyed maps. */
-const errorCode = (error: unknown) => (error as { code?: ErrorCode } | null)?.code;
+const errorCode = (error: unknown): ErrorCode | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  // A DOMException's `code` is a number, not one of the SDK's.
+  return typeof code === 'string' ? (code as ErrorCode) : undefined;
+};
 
 class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraSdk<T>, UID, AgoraCredentials> {
   #client?: AgoraClient<T>;

@@ -92,11 +92,12 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
     this.maxMessageBytes = setup.maxMessageBytes;
     this.#setup = setup;
     this.#avatar = setup.avatar(this.credentials);
+    // Methods only (anything else, `then` included, reads through); the host is a plain, unfrozen object.
     this.host = new Proxy(host, {
-      get:
-        (_, name: keyof TransportHost) =>
-        (...args: Parameters<TransportHost[typeof name]>) =>
-          this.closed || (host[name] as (...a: typeof args) => void)(...args),
+      get: (target, name) => {
+        const member: unknown = Reflect.get(target, name);
+        return typeof member === 'function' ? (...args: unknown[]) => this.closed || member.apply(target, args) : member;
+      },
     });
   }
 

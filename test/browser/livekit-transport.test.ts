@@ -226,6 +226,26 @@ describe('LiveKit transport (fake livekit-client)', () => {
     await expectTornDown();
   });
 
+  it('reports nothing to the session once disconnect() has begun, even SDK events fired while it leaves', async () => {
+    start();
+    await harness.el.start();
+    const room = fake.room;
+    const leave = room.disconnect;
+    room.disconnect = async (stopTracks) => {
+      room.receive(new TextEncoder().encode('late'));
+      room.emit('reconnecting');
+      room.blockAudio();
+      return leave(stopTracks);
+    };
+    const before = harness.hostCalls.length;
+    await harness.el.stop();
+    expect(room.disconnectCalls).to.equal(1);
+    expect(harness.hostCalls.slice(before)).to.deep.equal([]);
+    expect(harness.received).to.have.length(0);
+    expect(harness.el.state).to.equal('ended');
+    await expectTornDown();
+  });
+
   it('stopping the element leaves the room and releases the microphone', async () => {
     start();
     await harness.el.start();
