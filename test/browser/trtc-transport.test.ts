@@ -137,20 +137,32 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     await expectTornDown();
   });
 
-  it('moves to reconnecting and back to connected', async () => {
+  it('moves to reconnecting while the SDK reconnects by itself, and back to connected', async () => {
     start();
     await harness.el.start();
-    fake.client.connection('RECONNECTING', 'CONNECTED');
+    // The SDK's own sequence for a dropped connection (it never emits RECONNECTING at room level).
+    fake.client.connection('DISCONNECTED', 'CONNECTED');
     expect(harness.el.state).to.equal('reconnecting');
-    fake.client.connection('CONNECTED', 'RECONNECTING');
+    fake.client.connection('CONNECTING', 'DISCONNECTED', true);
+    expect(harness.el.state).to.equal('reconnecting');
+    fake.client.connection('CONNECTED', 'CONNECTING');
     expect(harness.el.state).to.equal('connected');
+    // A second drop is reported again.
+    fake.client.connection('DISCONNECTED', 'CONNECTED');
+    expect(harness.el.state).to.equal('reconnecting');
+    fake.client.connection('CONNECTED', 'DISCONNECTED');
+    expect(harness.el.state).to.equal('connected');
+    expect(harness.hostCalls.filter((c) => c === 'disconnected')).to.deep.equal([]);
     await expectTornDown();
   });
 
-  it('ends in error with transport-disconnected when the connection is lost', async () => {
-    start();
+  it('ends in error with transport-disconnected when a reconnection does not come back within the join time limit', async () => {
+    start({}, { joinTimeoutMs: 300 });
     await harness.el.start();
-    fake.client.connection('DISCONNECTED', 'RECONNECTING');
+    fake.client.connection('DISCONNECTED', 'CONNECTED');
+    fake.client.connection('CONNECTING', 'DISCONNECTED', true);
+    expect(harness.el.state).to.equal('reconnecting');
+    await waitFor(() => harness.el.state === 'error', 3000, 'the reconnect time limit');
     expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-disconnected', reason: 'network' });
     await expectTornDown();
   });

@@ -184,12 +184,16 @@ export class FakeTrtcClient extends FakeEmitter<TrtcEvents> implements TrtcClien
     this.emit('custom-message', { userId, cmdId: 1, seq, data: new Uint8Array(payload).buffer });
   }
 
-  connection(state: `${ConnectionState}`, prevState: `${ConnectionState}`): void {
-    if (state === 'DISCONNECTED') {
-      for (const { media } of this.users.values()) media.stop();
-      this.users.clear();
-    }
-    this.emit('connection-state-changed', { state: state as ConnectionState, prevState: prevState as ConnectionState });
+  /**
+   * A signalling state change, as the SDK reports it: a dropped connection reads CONNECTED → DISCONNECTED →
+   * CONNECTING (`isReconnecting`) → CONNECTED, and remote media keeps flowing meanwhile.
+   */
+  connection(state: `${ConnectionState}`, prevState: `${ConnectionState}`, isReconnecting?: boolean): void {
+    this.emit('connection-state-changed', {
+      state: state as ConnectionState,
+      prevState: prevState as ConnectionState,
+      ...(state === 'CONNECTING' ? { isReconnecting: Boolean(isReconnecting) } : {}),
+    });
   }
 
   kick(reason: 'kick' | 'banned' | 'room_disband'): void {
