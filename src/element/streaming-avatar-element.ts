@@ -332,12 +332,13 @@ export class StreamingAvatarElement extends LitElement {
   /**
    * Publishes the microphone so the visitor can talk to the avatar. `pushToTalk` keeps it silent until
    * the talk control is held. Rejects with `mic-denied`, `mic-not-found`, `insecure-context` or `mic-failed`.
+   * A call while one still waits for the microphone returns that same promise.
    */
   startVoiceChat(options: VoiceChatOptions = {}): Promise<void> {
     return this.#controller.startVoiceChat({ bargeIn: !this.noBargeIn, ...options });
   }
 
-  /** Unpublishes the microphone. */
+  /** Unpublishes the microphone. A start still waiting for the microphone prompt rejects with `aborted` and leaves it off. */
   stopVoiceChat(): Promise<void> {
     return this.#controller.stopVoiceChat();
   }

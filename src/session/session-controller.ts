@@ -75,6 +75,8 @@ class Session {
   readonly timers: ReturnType<typeof setTimeout>[] = [];
   keepAlive?: KeepAlive;
   voiceChat?: { pushToTalk: boolean; micMuted: boolean; bargeIn: boolean; activity?: VoiceActivity };
+  /** A `startVoiceChat()` still waiting (on the microphone prompt, most often); `stopVoiceChat()` cancels it. */
+  voiceChatStart?: { cancelled: boolean; done?: Promise<void> };
 
   constructor(
     readonly config: SessionConfig,
@@ -309,25 +311,44 @@ export class SessionController {
       this.#host.voiceChatChanged(this.voiceChat);
       return;
     }
+    // One start at a time: a second call while the browser still asks for the microphone joins the first.
+    if (session.voiceChatStart) return session.voiceChatStart.done;
+    const start: NonNullable<Session['voiceChatStart']> = { cancelled: false };
+    session.voiceChatStart = start;
+    start.done = this.#openVoiceChat(session, start, pushToTalk, bargeIn).finally(() => {
+      if (session.voiceChatStart === start) session.voiceChatStart = undefined;
+    });
+    return start.done;
+  }
+
+  async #openVoiceChat(session: Session, start: { cancelled: boolean }, pushToTalk: boolean, bargeIn: boolean): Promise<void> {
     const transport = session.transport!;
     // Barge-in's level detector is its own chunk, fetched alongside the microphone; it must be here before
     // the vendor starts listening, so that its failure (mic-failed) leaves no vendor voice chat to undo.
     const activityModule = loadVoiceActivity();
     activityModule.catch(() => undefined);
+    const stillWanted = () => {
+      this.#check(session);
+      if (start.cancelled) throw new AvatarError('aborted', 'stopVoiceChat() was called while voice chat started.', { fatal: false });
+    };
     let track: MediaStreamTrack | void;
     let Activity: typeof VoiceActivity;
+    let listening = false;
     try {
       track = await transport.startMicrophone();
+      stillWanted();
       if (pushToTalk) await transport.setMicrophoneMuted(true);
       ({ VoiceActivity: Activity } = await activityModule);
-      this.#check(session);
+      stillWanted();
       await session.provider?.startVoiceChat?.({ pushToTalk });
+      listening = true;
+      stillWanted();
     } catch (error) {
+      if (listening) await session.provider?.stopVoiceChat?.().catch(() => undefined);
       // Also when the session closed meanwhile: a microphone opened during the teardown has no one else to stop it.
       await transport.stopMicrophone().catch(() => undefined);
       throw this.#commandError(session, error, 'startVoiceChat()');
     }
-    this.#check(session);
     session.voiceChat = { pushToTalk, micMuted: pushToTalk, bargeIn };
     if (track) {
       // Barge-in: the user talking over the avatar interrupts it, where the vendor can be interrupted.
@@ -341,9 +362,12 @@ export class SessionController {
     this.#host.voiceChatChanged(this.voiceChat);
   }
 
+  /** Ends voice chat. A start still waiting for the microphone is cancelled: it stops what it opens. */
   async stopVoiceChat(): Promise<void> {
     const session = this.#current;
-    if (!session || session.closed || !session.voiceChat) return;
+    if (!session || session.closed) return;
+    if (session.voiceChatStart) session.voiceChatStart.cancelled = true;
+    if (!session.voiceChat) return;
     session.voiceChat.activity?.dispose();
     session.voiceChat = undefined;
     this.#host.voiceChatChanged(this.voiceChat);

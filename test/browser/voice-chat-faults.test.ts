@@ -158,6 +158,66 @@ describe('voice chat faults', () => {
     }
   });
 
+  describe('stopVoiceChat() while the microphone prompt is open', () => {
+    it('local transport: the session stays up, the track that arrives is ended, the vendor never listens', async () => {
+      const mic = watchGetUserMedia({ hold: true });
+      cleanups.push(mic.restore);
+      const { el, calls } = await localSession();
+      const log = recordEvents(el, ['avatar-error']);
+      const voice = el.startVoiceChat().catch((e: AvatarError) => e);
+      await waitFor(() => mic.calls === 1, 5000, 'getUserMedia called');
+      await el.stopVoiceChat();
+      await mic.release();
+      const error = await voice;
+      expect(error).to.include({ code: 'aborted', fatal: false });
+      expect(mic.tracks.map((t) => `${t.kind} ${t.readyState}`)).to.deep.equal(['audio ended']);
+      expect(calls.start, 'the vendor was not asked to listen').to.equal(0);
+      expect(log.of('avatar-error')).to.deep.equal([]);
+      expect(el.state).to.equal('connected');
+      expect(el.voiceChatState.active).to.equal(false);
+      // Voice chat can start again afterwards.
+      const again = el.startVoiceChat();
+      await waitFor(() => mic.calls === 2, 5000, 'getUserMedia called again');
+      await mic.release();
+      await again;
+      expect(el.voiceChatState.active).to.equal(true);
+      expect(calls.start).to.equal(1);
+    });
+
+    it('a second startVoiceChat() meanwhile joins the first: the microphone is asked for once', async () => {
+      const mic = watchGetUserMedia({ hold: true });
+      cleanups.push(mic.restore);
+      const { el, calls } = await localSession();
+      const first = el.startVoiceChat();
+      await waitFor(() => mic.calls === 1, 5000, 'getUserMedia called');
+      const second = el.startVoiceChat();
+      await mic.release();
+      await Promise.all([first, second]);
+      expect(mic.calls).to.equal(1);
+      expect(calls.start).to.equal(1);
+      expect(mic.tracks.filter((t) => t.readyState === 'live')).to.have.length(1);
+      expect(el.voiceChatState.active).to.equal(true);
+    });
+
+    for (const [kind, setup] of Object.entries(sdkTransports)) {
+      it(`${kind} transport (fake SDK): the session stays up and the track that arrives is ended`, async () => {
+        const mic = watchGetUserMedia({ hold: true });
+        cleanups.push(mic.restore);
+        harness = startHarness(setup());
+        await harness.el.start();
+        const voice = harness.el.startVoiceChat().catch((e: AvatarError) => e);
+        await waitFor(() => mic.calls === 1, 5000, 'getUserMedia called');
+        await harness.el.stopVoiceChat();
+        await mic.release();
+        const error = await voice;
+        expect(error).to.include({ code: 'aborted', fatal: false });
+        expect(mic.tracks.map((t) => `${t.kind} ${t.readyState}`)).to.deep.equal(['audio ended']);
+        expect(harness.el.state).to.equal('connected');
+        expect(harness.events.of('avatar-error')).to.deep.equal([]);
+      });
+    }
+  });
+
   describe("voice chat's lazy chunks fail to load", () => {
     /** What the page must see: a non-fatal mic-failed, the session still up, voice chat off, no microphone on. */
     async function expectMicFailed(el: StreamingAvatarElement, mic: ReturnType<typeof watchGetUserMedia>, errors: () => unknown[]) {
