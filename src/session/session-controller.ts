@@ -344,7 +344,8 @@ export class SessionController {
       listening = true;
       stillWanted();
     } catch (error) {
-      if (listening) await session.provider?.stopVoiceChat?.().catch(() => undefined);
+      // Cancelled after the vendor started listening: undo that too (a closed session needs nothing).
+      if (listening && !session.closed) await session.provider?.stopVoiceChat?.().catch(() => undefined);
       // Also when the session closed meanwhile: a microphone opened during the teardown has no one else to stop it.
       await transport.stopMicrophone().catch(() => undefined);
       throw this.#commandError(session, error, 'startVoiceChat()');

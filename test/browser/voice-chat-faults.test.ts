@@ -97,7 +97,7 @@ describe('voice chat faults', () => {
   });
 
   /** A local session whose provider counts the vendor's voice-chat starts and stops. */
-  async function localSession() {
+  async function localSession({ vendorStart = async () => undefined }: { vendorStart?: () => Promise<void> } = {}) {
     const calls = { start: 0, stop: 0 };
     const name = `voice-fault-${Math.random().toString(36).slice(2)}`;
     const local = await import('../../src/providers/local.js');
@@ -108,7 +108,10 @@ describe('voice chat faults', () => {
         load: async () => ({
           createProvider: (context) => ({
             ...local.createProvider(context),
-            startVoiceChat: async () => void calls.start++,
+            startVoiceChat: async () => {
+              calls.start++;
+              await vendorStart();
+            },
             stopVoiceChat: async () => void calls.stop++,
           }),
         }),
@@ -182,6 +185,22 @@ describe('voice chat faults', () => {
       await again;
       expect(el.voiceChatState.active).to.equal(true);
       expect(calls.start).to.equal(1);
+    });
+
+    it('while the vendor starts listening: the vendor is told to stop, and the microphone is stopped', async () => {
+      let answer!: () => void;
+      const { el, calls } = await localSession({ vendorStart: () => new Promise<void>((resolve) => (answer = resolve)) });
+      const mic = watchGetUserMedia();
+      cleanups.push(mic.restore);
+      const voice = el.startVoiceChat().catch((e: AvatarError) => e);
+      await waitFor(() => calls.start === 1, 5000, 'the vendor asked to listen');
+      await el.stopVoiceChat();
+      answer();
+      expect(await voice).to.include({ code: 'aborted', fatal: false });
+      expect(calls.stop, 'the vendor was told to stop listening').to.equal(1);
+      expect(mic.tracks.map((t) => t.readyState)).to.deep.equal(['ended']);
+      expect(el.voiceChatState.active).to.equal(false);
+      expect(el.state).to.equal('connected');
     });
 
     it('a second startVoiceChat() meanwhile joins the first: the microphone is asked for once', async () => {
