@@ -54,7 +54,7 @@ const minifyOwnCode = () => {
 
 /**
  * Agora's and TRTC's SDKs are single pre-built bundles that tree-shaking cannot cut; taking them whole skips
- * rollup's costly analysis. livekit-client is tree-shaken: the plugin names the members it uses.
+ * rollup's costly analysis. livekit-client is tree-shaken (see `livekitSubset`).
  */
 const SDK = /[\\/]node_modules[\\/](agora-rtc-sdk-ng|trtc-sdk-v5)[\\/]/;
 const wholeSdks = {
@@ -63,6 +63,17 @@ const wholeSdks = {
     if (!importer || source.startsWith('\0')) return null;
     const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
     return resolved && SDK.test(resolved.id) ? { ...resolved, moduleSideEffects: 'no-treeshake' } : null;
+  },
+};
+
+/** See src/transports/livekit-sdk.ts: the LiveKit plugin's SDK import, narrowed to what it uses. */
+const LIVEKIT_PLUGIN = /[\\/]src[\\/]transports[\\/]livekit\.ts$/;
+const livekitSubset = {
+  name: 'livekit-subset',
+  resolveId(source, importer) {
+    return source === 'livekit-client' && importer && LIVEKIT_PLUGIN.test(importer)
+      ? fileURLToPath(new URL('./src/transports/livekit-sdk.ts', import.meta.url))
+      : null;
   },
 };
 
@@ -75,17 +86,6 @@ const wholeSdks = {
 const SHARED_BY_PLUGINS = /[\\/]src[\\/]transports[\\/]sdk-helpers\.ts$/;
 const PLUGIN = /[\\/]src[\\/]transports[\\/](livekit|agora|trtc)\.ts$/;
 const COPY = '?copy=';
-/** See src/transports/livekit-sdk.ts: the LiveKit plugin's SDK import, narrowed to what it uses. */
-const LIVEKIT_PLUGIN = /[\\/]src[\\/]transports[\\/]livekit\.ts$/;
-const livekitSubset = {
-  name: 'livekit-subset',
-  resolveId(source, importer) {
-    return source === 'livekit-client' && importer && LIVEKIT_PLUGIN.test(importer)
-      ? fileURLToPath(new URL('./src/transports/livekit-sdk.ts', import.meta.url))
-      : null;
-  },
-};
-
 /** `compile`: the build's TypeScript plugin, which compiles each copy as the module itself (map included). */
 const copyPerPlugin = (compile) => ({
   name: 'copy-per-plugin',
