@@ -40,8 +40,13 @@ export interface LiveKitRoomEvents {
 
 type Listen = EventOverloads<LiveKitRoomEvents>;
 
+/** The SDK's `LocalTrack` for the microphone: its `mediaStreamTrack` is replaced when the SDK restarts it. */
+export interface LiveKitMicTrack {
+  readonly mediaStreamTrack: MediaStreamTrack;
+}
+
 export interface LiveKitMicPublication {
-  track?: { readonly mediaStreamTrack: MediaStreamTrack };
+  track?: LiveKitMicTrack;
 }
 
 export interface LiveKitLocalParticipant {
@@ -58,6 +63,7 @@ export interface LiveKitRoom {
   startAudio: Room['startAudio'];
   readonly canPlaybackAudio: boolean;
   readonly localParticipant: LiveKitLocalParticipant;
+  readonly remoteParticipants: ReadonlyMap<string, unknown>;
 }
 
 type Reasons<E, K extends keyof E> = Pick<E, K>;
@@ -84,7 +90,12 @@ export const loadLiveKitSdk = (): Promise<LiveKitSdk> => import('livekit-client'
 
 class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentials> {
   #room?: LiveKitRoom;
-  #mic?: MediaStreamTrack;
+  /** The published microphone as the SDK's own track, whose current MediaStreamTrack is the one to unpublish. */
+  #mic?: LiveKitMicTrack;
+  /** Between `reconnecting` and `reconnected`. */
+  #reconnecting = false;
+  /** Participants a full reconnect took out of the room; each must be back once it is over. */
+  readonly #unwound = new Set<string>();
 
   constructor(options: TransportOptions, load: () => Promise<LiveKitSdk>) {
     super(options, {
@@ -104,7 +115,14 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
     sdk.setLogLevel('warn');
     // One avatar, played through our own <video>: adaptiveStream would pause video the SDK did not attach
     // itself, and dynacast only concerns video we publish (we publish a microphone at most).
-    const room = (this.#room = new sdk.Room({ adaptiveStream: false, dynacast: false, stopLocalTrackOnUnpublish: true }));
+    // The element stops the session itself on pagehide (with a beacon to the server); the SDK's own
+    // disconnect on page leave would only race it.
+    const room = (this.#room = new sdk.Room({
+      adaptiveStream: false,
+      dynacast: false,
+      stopLocalTrackOnUnpublish: true,
+      disconnectOnPageLeave: false,
+    }));
     this.#listen(room, sdk);
     return room.connect(this.credentials.url, this.credentials.token, { autoSubscribe: true });
   }
@@ -130,13 +148,14 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
     } catch (error) {
       throw microphoneError(error);
     }
-    this.#mic = publication?.track?.mediaStreamTrack;
+    this.#mic = publication?.track;
+    const track = this.#mic?.mediaStreamTrack;
     if (this.closed) await this.stopMicrophone();
-    return this.#mic;
+    return track;
   }
 
   async stopMicrophone(): Promise<void> {
-    const track = this.#mic;
+    const track = this.#mic?.mediaStreamTrack;
     this.#mic = undefined;
     if (!track) return;
     try {
@@ -163,12 +182,20 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
       trackSubscribed: (track, _publication, participant) => this.addTrack(participant.identity, track.mediaStreamTrack),
       trackUnsubscribed: (track, _publication, participant) =>
         this.removeTrack(participant.identity, track.mediaStreamTrack.kind),
-      participantDisconnected: (participant) => this.left(participant.identity),
+      // A full reconnect first takes every participant out of the room, then emits `reconnecting`, and
+      // brings them back before `reconnected`: decide after this task whether the avatar really left.
+      participantDisconnected: ({ identity }) =>
+        queueMicrotask(() => (this.#reconnecting ? this.#unwound.add(identity) : this.left(identity))),
       dataReceived: (payload) => host.data(payload),
       audioPlaybackChanged: (playing) => host.audioBlocked(!playing),
-      reconnecting: () => host.reconnecting(),
-      signalReconnecting: () => host.reconnecting(),
-      reconnected: () => host.reconnected(),
+      reconnecting: () => this.#setReconnecting(),
+      signalReconnecting: () => this.#setReconnecting(),
+      reconnected: () => {
+        this.#reconnecting = false;
+        host.reconnected();
+        for (const identity of this.#unwound) if (!room.remoteParticipants.has(identity)) this.left(identity);
+        this.#unwound.clear();
+      },
       disconnected: (reason) => {
         if (this.joined) this.#unexpectedDisconnect(reason, sdk.DisconnectReason);
       },
@@ -176,8 +203,13 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
     this.on(room, handlers);
   }
 
+  #setReconnecting(): void {
+    this.#reconnecting = true;
+    this.host.reconnecting();
+  }
+
+  /** Our own `disconnect()` reports nothing (the host is closed by then): any disconnect here is not ours. */
   #unexpectedDisconnect(reason: DisconnectReason | undefined, R: LiveKitSdk['DisconnectReason']): void {
-    if (reason === R.CLIENT_INITIATED) return;
     if (reason === R.ROOM_DELETED || reason === R.ROOM_CLOSED) return this.host.disconnected('vendor');
     // These three are the server's doing; any other reason is a lost connection.
     const vendor =
@@ -188,6 +220,7 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
           : reason === R.PARTICIPANT_REMOVED
             ? 'The LiveKit server removed this client from the room.'
             : undefined;
+    // CLIENT_INITIATED without us: the SDK left by itself (it does when the browser freezes the page).
     this.host.disconnected(
       vendor ? 'vendor' : 'network',
       new AvatarError('transport-disconnected', vendor ?? `The connection to the avatar was lost (LiveKit disconnect reason ${reason ?? 'unknown'}).`),

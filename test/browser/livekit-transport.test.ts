@@ -44,7 +44,7 @@ describe('LiveKit transport (fake livekit-client)', () => {
     await started;
 
     expect(fake.room.connected).to.deep.equal({ url: credentials.url, token: credentials.token, autoSubscribe: true });
-    expect(fake.room.options).to.include({ adaptiveStream: false, dynacast: false });
+    expect(fake.room.options).to.include({ adaptiveStream: false, dynacast: false, disconnectOnPageLeave: false });
     expect(fake.logLevels).to.deep.equal(['warn']);
     expect(harness.el.state).to.equal('connected');
     const video = harness.video;
@@ -197,6 +197,8 @@ describe('LiveKit transport (fake livekit-client)', () => {
     start();
     await harness.el.start();
     fake.room.leave('avatar');
+    // Decided once the SDK's task is over (a full reconnect also takes participants out first).
+    await Promise.resolve();
     expect(harness.outcome()).to.deep.equal({ state: 'ended', code: undefined, reason: 'vendor' });
     await expectTornDown();
   });
@@ -243,6 +245,55 @@ describe('LiveKit transport (fake livekit-client)', () => {
     expect(harness.hostCalls.slice(before)).to.deep.equal([]);
     expect(harness.received).to.have.length(0);
     expect(harness.el.state).to.equal('ended');
+    await expectTornDown();
+  });
+
+  it('a full reconnect (participants taken out, then back) is a reconnection, and the avatar plays again', async () => {
+    start();
+    await harness.el.start();
+    const reconnected = fake.room.restart();
+    await Promise.resolve();
+    expect(harness.el.state).to.equal('reconnecting');
+    expect(videoTracks(harness.video)).to.deep.equal([]);
+    reconnected(['avatar']);
+    expect(harness.el.state).to.equal('connected');
+    await waitFor(() => videoTracks(harness.video).length === 2, 3000, 'the avatar media attached again');
+    expect(videoTracks(harness.video).every((t) => t.readyState === 'live')).to.equal(true);
+    expect(harness.events.of('avatar-ended')).to.deep.equal([]);
+    await expectTornDown();
+  });
+
+  it('a full reconnect the avatar does not come back from ends the session (vendor)', async () => {
+    start();
+    await harness.el.start();
+    const reconnected = fake.room.restart();
+    await Promise.resolve();
+    reconnected([]);
+    expect(harness.outcome()).to.deep.equal({ state: 'ended', code: undefined, reason: 'vendor' });
+    await expectTornDown();
+  });
+
+  it('ends in error when the SDK leaves the room by itself (the browser froze the page)', async () => {
+    start();
+    await harness.el.start();
+    fake.room.freeze();
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-disconnected', reason: 'network' });
+    await expectTornDown();
+  });
+
+  it('unpublishes the microphone the SDK restarted on unmute (a new MediaStreamTrack under the same track)', async () => {
+    start({ restartMicOnUnmute: true });
+    await harness.el.start();
+    const participant = fake.room.localParticipant;
+    await harness.el.startVoiceChat({ pushToTalk: true });
+    const first = participant.mic!;
+    await harness.el.setMicMuted(false);
+    const second = participant.mic!;
+    expect(second).to.not.equal(first);
+    expect(first.readyState).to.equal('ended');
+    await harness.el.stopVoiceChat();
+    expect(participant.unpublished).to.equal(1);
+    expect(second.readyState).to.equal('ended');
     await expectTornDown();
   });
 

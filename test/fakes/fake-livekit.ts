@@ -59,6 +59,20 @@ export interface LiveKitFakeOptions {
   avatarIdentity?: string | null;
   /** The error `setMicrophoneEnabled(true)` rejects with (LiveKit passes getUserMedia's DOMException through). */
   micError?: 'NotAllowedError' | 'NotFoundError';
+  /**
+   * Unmuting restarts the microphone with a new MediaStreamTrack under the same published track, as the SDK
+   * does after a device change (or with `stopMicTrackOnMute`).
+   */
+  restartMicOnUnmute?: boolean;
+}
+
+/** The SDK's LocalTrack: one object for the whole publication, its MediaStreamTrack the current capture. */
+class FakeMicTrack {
+  constructor(private readonly owner: { readonly mic?: MediaStreamTrack }) {}
+
+  get mediaStreamTrack(): MediaStreamTrack {
+    return this.owner.mic!;
+  }
 }
 
 class FakeLocalParticipant implements LiveKitLocalParticipant {
@@ -76,15 +90,22 @@ class FakeLocalParticipant implements LiveKitLocalParticipant {
   async setMicrophoneEnabled(enabled: boolean, options?: AudioCaptureOptions): Promise<LiveKitMicPublication | undefined> {
     if (this.mic) {
       // Like the SDK: an existing microphone is muted or unmuted, not republished.
+      if (enabled && this.fake.restartMicOnUnmute) {
+        // The old capture ends and a new one takes its place on the same published track.
+        this.mic.stop();
+        this.mic = await openFakeMicrophone(this.captureOptions as MediaTrackConstraints);
+      }
       this.mic.enabled = enabled;
-      return { track: { mediaStreamTrack: this.mic } };
+      return { track: this.#published };
     }
     if (!enabled) return undefined;
     if (this.fake.micError) throw new DOMException('Microphone unavailable', this.fake.micError);
     this.captureOptions = options;
     this.mic = await openFakeMicrophone(options as MediaTrackConstraints);
-    return { track: { mediaStreamTrack: this.mic } };
+    return { track: this.#published };
   }
+
+  readonly #published = new FakeMicTrack(this);
 
   async unpublishTrack(track: MediaStreamTrack, stopOnUnpublish?: boolean): Promise<unknown> {
     if (track !== this.mic) return undefined;
@@ -102,6 +123,11 @@ export class FakeLiveKitRoom extends FakeEmitter<LiveKitRoomEvents> implements L
   disconnectCalls = 0;
   startAudioCalls = 0;
   private readonly media = new Map<string, FakeMedia>();
+
+  /** Who is in the room besides us (the SDK's map holds RemoteParticipants). */
+  get remoteParticipants(): ReadonlyMap<string, unknown> {
+    return this.media;
+  }
   private cancelJoin?: (error: Error) => void;
 
   constructor(
@@ -123,7 +149,8 @@ export class FakeLiveKitRoom extends FakeEmitter<LiveKitRoomEvents> implements L
         return new Promise<void>((_resolve, reject) => (this.cancelJoin = reject));
       default: {
         const avatar = this.fake.avatarIdentity === undefined ? 'avatar' : this.fake.avatarIdentity;
-        // Subscriptions arrive just after the join resolves, as with the real SDK.
+        // Subscriptions arrive just after the join resolves (the real SDK releases them on Connected, just
+        // before connect() resolves; the plugin takes them either way).
         if (avatar) void Promise.resolve().then(() => this.publish(avatar));
         return Promise.resolve();
       }
@@ -173,6 +200,39 @@ export class FakeLiveKitRoom extends FakeEmitter<LiveKitRoomEvents> implements L
   blockAudio(): void {
     this.canPlaybackAudio = false;
     this.emit('audioPlaybackChanged', false);
+  }
+
+  /**
+   * A full reconnect, as the SDK runs it: every remote participant is taken out (its tracks unsubscribed,
+   * then `participantDisconnected`), then `reconnecting`. The returned function ends it: the participants
+   * named come back (new tracks), `reconnected`, then their tracks are subscribed again.
+   */
+  restart(): (back: string[]) => void {
+    const gone = [...this.media.keys()];
+    for (const identity of gone) {
+      const media = this.media.get(identity)!;
+      this.media.delete(identity);
+      const participant = { identity };
+      this.emit('trackUnsubscribed', { mediaStreamTrack: media.audio }, {}, participant);
+      this.emit('trackUnsubscribed', { mediaStreamTrack: media.video }, {}, participant);
+      media.stop();
+      this.emit('participantDisconnected', participant);
+    }
+    this.emit('reconnecting');
+    return (back) => {
+      const returning = back.map((identity) => [identity, createFakeMedia({})] as const);
+      for (const [identity, media] of returning) this.media.set(identity, media);
+      this.emit('reconnected');
+      for (const [identity, media] of returning) {
+        this.emit('trackSubscribed', { mediaStreamTrack: media.audio }, {}, { identity });
+        this.emit('trackSubscribed', { mediaStreamTrack: media.video }, {}, { identity });
+      }
+    };
+  }
+
+  /** The SDK leaves by itself (it does when the browser freezes the page): CLIENT_INITIATED, not from us. */
+  freeze(): void {
+    this.end(DISCONNECT_REASON.CLIENT_INITIATED);
   }
 
   /** The server (or the network) ends the session. */
