@@ -23,7 +23,14 @@ import type { AgoraCredentials, MicrophoneOptions, Transport, TransportOptions }
  */
 
 type AgoraUser = Pick<IAgoraRTCRemoteUser, 'uid'>;
-type AgoraRemoteTrack = Pick<IRemoteTrack, 'getMediaStreamTrack'>;
+/** After a reconnection the SDK puts a new MediaStreamTrack into the same remote track (no new `user-published`). */
+export interface AgoraRemoteTrackEvents {
+  'track-updated': (track: MediaStreamTrack) => void;
+}
+type AgoraRemoteTrack = Pick<IRemoteTrack, 'getMediaStreamTrack'> & {
+  on: EventOverloads<AgoraRemoteTrackEvents>;
+  off: EventOverloads<AgoraRemoteTrackEvents>;
+};
 type MediaType = 'audio' | 'video' | 'datachannel';
 
 /** The client events the plugin listens to, with the SDK's argument types. */
@@ -50,6 +57,7 @@ export interface AgoraClient<T> extends AgoraStreamMessages {
   off: EventOverloads<AgoraClientEvents>;
   join: IAgoraRTCClient['join'];
   leave: IAgoraRTCClient['leave'];
+  readonly connectionState: IAgoraRTCClient['connectionState'];
   subscribe(uid: UID, mediaType: 'video'): Promise<AgoraRemoteTrack>;
   subscribe(uid: UID, mediaType: 'audio'): Promise<AgoraRemoteTrack>;
   publish(track: T): Promise<void>;
@@ -82,6 +90,8 @@ type ErrorCode = `${AgoraRTCErrorCode}`;
 const MIC_ERROR_NAMES: Partial<Record<ErrorCode, string>> = {
   PERMISSION_DENIED: 'NotAllowedError',
   DEVICE_NOT_FOUND: 'NotFoundError',
+  // A `microphoneId` that is no longer there (the SDK asks for it `exact`).
+  MEDIA_OPTION_INVALID: 'OverconstrainedError',
 };
 const TOKEN_EXPIRED: ErrorCode = 'TOKEN_EXPIRE';
 const GATEWAY_REFUSED: ErrorCode = 'CAN_NOT_GET_GATEWAY_SERVER';
@@ -131,7 +141,12 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
   }
 
   protected transmit(payload: Uint8Array): Promise<void> {
-    return this.#client!.sendStreamMessage(payload, true);
+    const client = this.#client!;
+    // While the SDK reconnects, a message waits with no time limit and may be sent twice once it is back.
+    if (client.connectionState !== 'CONNECTED') {
+      throw new AvatarError('transport-send-failed', 'The Agora channel is reconnecting: the message was not sent.', { fatal: false });
+    }
+    return client.sendStreamMessage(payload, false);
   }
 
   protected override tooLarge(error: unknown): boolean {
@@ -191,8 +206,8 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
   // only what would call the SDK checks `closed`.
   #listen(sdk: AgoraSdk<T>, client: AgoraClient<T>): void {
     const { host } = this;
-    // The element plays the remote tracks in its own <video>, so a blocked autoplay is normally caught by
-    // session/playback.ts first; this covers audio the SDK plays itself (its page-wide autoplay check).
+    // The element plays the remote tracks in its own <video> (session/playback.ts catches a blocked autoplay
+    // there); the SDK reports only its own WebAudio playback, which this plugin does not use. Kept in case.
     this.on<{ 'autoplay-failed': () => void }>(sdk, { 'autoplay-failed': () => host.audioBlocked(true) });
 
     this.on<AgoraClientEvents>(
@@ -206,10 +221,10 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
         },
         'user-left': (user) => this.left(user.uid),
         'stream-message': (_uid, payload) => host.data(payload),
-        'connection-state-change': (current, previous, reason) => {
+        'connection-state-change': (current, _previous, reason) => {
           if (!this.joined) return;
-          if (current === 'RECONNECTING') host.reconnecting();
-          else if (current === 'CONNECTED' && previous === 'RECONNECTING') host.reconnected();
+          if (current === 'RECONNECTING') this.reconnecting();
+          else if (current === 'CONNECTED') this.reconnected();
           else if (current === 'DISCONNECTED') this.#unexpectedDisconnect(reason);
         },
         'token-privilege-will-expire': () => host.tokenExpiring(),
@@ -224,6 +239,7 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
       // Our own <video> plays the raw track (the element's controller plays it and watches its frames),
       // instead of the SDK's player, which would make a second <video> inside a container.
       this.addTrack(uid, track.getMediaStreamTrack());
+      this.on<AgoraRemoteTrackEvents>(track, { 'track-updated': (replaced) => this.addTrack(uid, replaced) });
     } catch (error) {
       if (this.isAvatar(uid)) {
         this.host.disconnected('error', this.fail(error, 'transport-disconnected', `Could not receive the avatar's ${mediaType}`));

@@ -192,7 +192,7 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
       signalReconnecting: () => this.#setReconnecting(),
       reconnected: () => {
         this.#reconnecting = false;
-        host.reconnected();
+        this.reconnected();
         for (const identity of this.#unwound) if (!room.remoteParticipants.has(identity)) this.left(identity);
         this.#unwound.clear();
       },
@@ -205,7 +205,7 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
 
   #setReconnecting(): void {
     this.#reconnecting = true;
-    this.host.reconnecting();
+    this.reconnecting();
   }
 
   /** Our own `disconnect()` reports nothing (the host is closed by then): any disconnect here is not ours. */

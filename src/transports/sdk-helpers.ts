@@ -78,6 +78,8 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
   readonly #waiting = new Map<Id, MediaStreamTrack>();
   /** Our tracks on the `<video>`, by kind. */
   readonly #attached = new Map<string, MediaStreamTrack>();
+  /** Set while the SDK reconnects: ends the session if the SDK is not back in time. */
+  #reconnectLimit?: ReturnType<typeof setTimeout>;
 
   constructor(
     protected readonly options: TransportOptions,
@@ -126,6 +128,7 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
     if (this.closed) return;
     this.closed = true;
     this.#stopJoin?.();
+    clearTimeout(this.#reconnectLimit);
     // Our tracks off the <video> (a newer session's tracks stay); later ones are ignored.
     this.#waiting.clear();
     for (const track of this.#attached.values()) detachTrack(this.options.video, track);
@@ -187,6 +190,25 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
 
   /** Whether a failed send was the SDK refusing the message's size. */
   protected tooLarge?(error: unknown): boolean;
+
+  /**
+   * The SDK lost the connection and is getting it back by itself. Some SDKs never give up (Agora retries
+   * forever, TRTC may), so a reconnection that takes longer than a join may ends the session ('network':
+   * the session reports transport-disconnected) instead of leaving a frozen avatar on screen.
+   */
+  protected reconnecting(): void {
+    if (this.closed || this.#reconnectLimit !== undefined) return;
+    this.host.reconnecting();
+    this.#reconnectLimit = setTimeout(() => this.host.disconnected('network'), this.options.joinTimeoutMs);
+  }
+
+  /** The SDK is connected again (a no-op when it was not reconnecting). */
+  protected reconnected(): void {
+    if (this.#reconnectLimit === undefined) return;
+    clearTimeout(this.#reconnectLimit);
+    this.#reconnectLimit = undefined;
+    this.host.reconnected();
+  }
 
   /** Runs `task` on disconnect, after leaving (last registered first). */
   protected defer(task: () => void): void {

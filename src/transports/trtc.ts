@@ -81,8 +81,6 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
   #trtc?: TrtcClient;
   #micOn = false;
   #resumes: (() => Promise<void>)[] = [];
-  /** Set while the SDK reconnects by itself: the timer that ends the session if it never gets back. */
-  #reconnecting?: ReturnType<typeof setTimeout>;
 
   constructor(options: TransportOptions, load: () => Promise<TrtcSdk>) {
     super(options, {
@@ -104,10 +102,7 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
     // Our own "tap to unmute" replaces the SDK's dialog.
     const trtc = (this.#trtc = sdk.create({ enableAutoPlayDialog: false }));
     // Required to free the instance, after exitRoom (deferred tasks run last in, first out).
-    this.defer(() => {
-      clearTimeout(this.#reconnecting);
-      trtc.destroy();
-    });
+    this.defer(() => trtc.destroy());
     // Registered before enterRoom, as the SDK asks, so no event is missed.
     this.#listen(trtc, sdk);
     return trtc.enterRoom({
@@ -228,17 +223,10 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
         'connection-state-changed': ({ state }) => {
           if (!this.joined) return;
           // A dropped connection reads CONNECTED → DISCONNECTED → CONNECTING → CONNECTED while the SDK
-          // reconnects by itself, and its giving up is an `error` (below). In case it never gives up, the
-          // session ends after the join time limit ('network': the session reports transport-disconnected).
+          // reconnects by itself; its giving up is an `error` (below).
           // `ConnectionState` is a const enum: compare its string values.
-          if ((state as string) === 'CONNECTED' || (state as string) === 'RECONNECTED') {
-            if (this.#reconnecting) host.reconnected();
-            clearTimeout(this.#reconnecting);
-            this.#reconnecting = undefined;
-          } else if (!this.#reconnecting) {
-            host.reconnecting();
-            this.#reconnecting = setTimeout(() => host.disconnected('network'), this.options.joinTimeoutMs);
-          }
+          if ((state as string) === 'CONNECTED' || (state as string) === 'RECONNECTED') this.reconnected();
+          else this.reconnecting();
         },
         'kicked-out': ({ reason }) => {
           if (!this.joined) return;

@@ -28,7 +28,7 @@ describe('Agora transport (fake agora-rtc-sdk-ng)', () => {
   async function expectTornDown(): Promise<void> {
     await harness.el.stop();
     for (const client of fake.clients) expect(client.leaveCalls, 'client.leave() calls').to.be.greaterThan(0);
-    const listeners = fake.clients.reduce((sum, client) => sum + client.listenerCount(), fake.global.listenerCount());
+    const listeners = fake.clients.reduce((sum, client) => sum + client.listenerCount() + client.remoteTrackListeners(), fake.global.listenerCount());
     expect(leftovers(harness, listeners)).to.deep.equal([]);
     await harness.dispose();
   }
@@ -74,7 +74,8 @@ describe('Agora transport (fake agora-rtc-sdk-ng)', () => {
     const transport = harness.transport();
     await transport.send(new TextEncoder().encode('{"v":2,"type":"chat"}'));
     expect(fake.client.sent.map((s) => new TextDecoder().decode(s.message))).to.deep.equal(['{"v":2,"type":"chat"}']);
-    expect(fake.client.sent[0]!.needRetry).to.equal(true);
+    // No SDK resend after a reconnection: a command must not arrive twice.
+    expect(fake.client.sent[0]!.needRetry).to.equal(false);
 
     fake.client.receive(1001, new TextEncoder().encode('{"v":2,"type":"event"}'));
     expect(harness.received.map((b) => new TextDecoder().decode(b))).to.deep.equal(['{"v":2,"type":"event"}']);
@@ -151,6 +152,40 @@ describe('Agora transport (fake agora-rtc-sdk-ng)', () => {
     await harness.el.start();
     fake.client.state('DISCONNECTED', 'RECONNECTING', 'NETWORK_ERROR');
     expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-disconnected', reason: 'network' });
+    await expectTornDown();
+  });
+
+  it('plays the new tracks the SDK puts into the remote tracks after a reconnection', async () => {
+    start();
+    await harness.el.start();
+    const media = fake.client.reconnectMedia(1001);
+    expect(harness.el.state).to.equal('connected');
+    expect(videoTracks(harness.video)).to.have.members([media.audio, media.video]);
+    expect(videoTracks(harness.video).every((t) => t.readyState === 'live')).to.equal(true);
+    await expectTornDown();
+  });
+
+  it('ends in error with transport-disconnected when a reconnection takes longer than the join time limit', async () => {
+    // The SDK retries forever: without a limit the avatar would stay frozen on screen.
+    start({}, { joinTimeoutMs: 300 });
+    await harness.el.start();
+    fake.client.state('RECONNECTING', 'CONNECTED');
+    expect(harness.el.state).to.equal('reconnecting');
+    await waitFor(() => harness.el.state === 'error', 3000, 'the reconnect time limit');
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-disconnected', reason: 'network' });
+    await expectTornDown();
+  });
+
+  it('refuses to send while the channel reconnects (the SDK would hold the message, then maybe send it twice)', async () => {
+    start();
+    await harness.el.start();
+    fake.client.state('RECONNECTING', 'CONNECTED');
+    const error = await harness.transport().send(new TextEncoder().encode('{}')).catch((e: unknown) => e);
+    expect(error).to.include({ code: 'transport-send-failed', fatal: false });
+    expect(fake.client.sent).to.have.length(0);
+    fake.client.state('CONNECTED', 'RECONNECTING');
+    await harness.transport().send(new TextEncoder().encode('{}'));
+    expect(fake.client.sent.map((m) => m.needRetry)).to.deep.equal([false]);
     await expectTornDown();
   });
 

@@ -242,7 +242,7 @@ describe('LiveKit transport (fake livekit-client)', () => {
     const before = harness.hostCalls.length;
     await harness.el.stop();
     expect(room.disconnectCalls).to.equal(1);
-    expect(harness.hostCalls.slice(before)).to.deep.equal([]);
+    expect(harness.hostCalls.slice(before), JSON.stringify(harness.hostCalls.slice(before))).to.deep.equal([]);
     expect(harness.received).to.have.length(0);
     expect(harness.el.state).to.equal('ended');
     await expectTornDown();

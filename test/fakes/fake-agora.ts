@@ -8,7 +8,7 @@ import type {
   MicrophoneAudioTrackInitConfig,
   UID,
 } from 'agora-rtc-sdk-ng';
-import type { AgoraClient, AgoraClientEvents, AgoraMicrophoneTrack, AgoraSdk } from '../../src/transports/agora.js';
+import type { AgoraClient, AgoraClientEvents, AgoraMicrophoneTrack, AgoraRemoteTrackEvents, AgoraSdk } from '../../src/transports/agora.js';
 import { FakeEmitter } from './emitter.js';
 import { createFakeMedia, type FakeMedia, openFakeMicrophone } from './media.js';
 
@@ -64,13 +64,32 @@ export class FakeMicTrack implements AgoraMicrophoneTrack {
   }
 }
 
+/** A remote track: the SDK keeps the object and swaps its MediaStreamTrack after a reconnection. */
+export class FakeRemoteTrack extends FakeEmitter<AgoraRemoteTrackEvents> {
+  constructor(public track: MediaStreamTrack) {
+    super();
+  }
+
+  getMediaStreamTrack(): MediaStreamTrack {
+    return this.track;
+  }
+
+  replace(track: MediaStreamTrack): void {
+    this.track = track;
+    this.emit('track-updated', track);
+  }
+}
+
 export class FakeAgoraClient extends FakeEmitter<AgoraClientEvents> implements AgoraClient<FakeMicTrack> {
+  connectionState: ConnectionState = 'DISCONNECTED';
   joined?: { appId: string; channel: string; token: string | null; uid: UID | null | undefined };
   leaveCalls = 0;
   readonly sent: { message: Uint8Array; needRetry?: boolean }[] = [];
   readonly published: FakeMicTrack[] = [];
   readonly subscribed: { uid: UID; mediaType: string }[] = [];
   private readonly users = new Map<UID, FakeMedia>();
+  /** The remote tracks handed out, by user and kind. */
+  private readonly remoteTracks = new Map<string, FakeRemoteTrack>();
   private cancelJoin?: (error: Error) => void;
 
   constructor(
@@ -93,6 +112,7 @@ export class FakeAgoraClient extends FakeEmitter<AgoraClientEvents> implements A
       default: {
         const avatar = this.fake.avatarUid === undefined ? 1001 : this.fake.avatarUid;
         if (avatar !== null) void Promise.resolve().then(() => this.publishUser(avatar));
+        this.connectionState = 'CONNECTED';
         return Promise.resolve(uid ?? 7);
       }
     }
@@ -104,17 +124,41 @@ export class FakeAgoraClient extends FakeEmitter<AgoraClientEvents> implements A
     this.cancelJoin = undefined;
     for (const media of this.users.values()) media.stop();
     this.users.clear();
+    this.connectionState = 'DISCONNECTED';
     this.emit('connection-state-change', 'DISCONNECTED', 'CONNECTED', 'LEAVE' as ConnectionDisconnectedReason);
   };
 
-  subscribe(uid: UID, mediaType: 'video'): Promise<{ getMediaStreamTrack(): MediaStreamTrack }>;
-  subscribe(uid: UID, mediaType: 'audio'): Promise<{ getMediaStreamTrack(): MediaStreamTrack }>;
-  async subscribe(uid: UID, mediaType: 'audio' | 'video'): Promise<{ getMediaStreamTrack(): MediaStreamTrack }> {
+  subscribe(uid: UID, mediaType: 'video'): Promise<FakeRemoteTrack>;
+  subscribe(uid: UID, mediaType: 'audio'): Promise<FakeRemoteTrack>;
+  async subscribe(uid: UID, mediaType: 'audio' | 'video'): Promise<FakeRemoteTrack> {
     const media = this.users.get(uid);
     if (!media) throw new FakeAgoraError('INVALID_REMOTE_USER', `user ${uid} is not in the channel`);
     this.subscribed.push({ uid, mediaType });
-    const track = mediaType === 'video' ? media.video : media.audio;
-    return { getMediaStreamTrack: () => track };
+    const track = new FakeRemoteTrack(mediaType === 'video' ? media.video : media.audio);
+    this.remoteTracks.set(`${uid}/${mediaType}`, track);
+    return track;
+  }
+
+  /**
+   * A network drop the SDK recovers from, as it does it: the old remote tracks stop, RECONNECTING, then
+   * CONNECTED, and each remote track object gets a new MediaStreamTrack (`track-updated`), with no new
+   * `user-published`.
+   */
+  reconnectMedia(uid: UID): FakeMedia {
+    const old = this.users.get(uid);
+    old?.stop();
+    this.state('RECONNECTING', 'CONNECTED');
+    const media = createFakeMedia({});
+    this.users.set(uid, media);
+    this.state('CONNECTED', 'RECONNECTING');
+    this.remoteTracks.get(`${uid}/audio`)?.replace(media.audio);
+    this.remoteTracks.get(`${uid}/video`)?.replace(media.video);
+    return media;
+  }
+
+  /** Listeners still registered on the remote tracks handed out. */
+  remoteTrackListeners(): number {
+    return [...this.remoteTracks.values()].reduce((sum, track) => sum + track.listenerCount(), 0);
   }
 
   async publish(track: FakeMicTrack): Promise<void> {
@@ -155,6 +199,7 @@ export class FakeAgoraClient extends FakeEmitter<AgoraClientEvents> implements A
   }
 
   state(current: ConnectionState, previous: ConnectionState, reason?: `${ConnectionDisconnectedReason}`): void {
+    this.connectionState = current;
     if (current === 'DISCONNECTED') {
       for (const media of this.users.values()) media.stop();
       this.users.clear();

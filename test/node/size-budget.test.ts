@@ -16,7 +16,7 @@ import { BUDGETS, KB, measureCdn, measurePeer, readCdnGraph } from '../../bench/
 const CEILINGS = {
   idle: 20_400,
   core: 26_600,
-  livekitPageOverhead: 15_000,
+  livekitPageOverhead: 15_300,
 };
 
 const graph = readCdnGraph();
