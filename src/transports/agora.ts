@@ -57,7 +57,6 @@ export interface AgoraClient<T> extends AgoraStreamMessages {
   off: EventOverloads<AgoraClientEvents>;
   join: IAgoraRTCClient['join'];
   leave: IAgoraRTCClient['leave'];
-  readonly connectionState: IAgoraRTCClient['connectionState'];
   subscribe(uid: UID, mediaType: 'video'): Promise<AgoraRemoteTrack>;
   subscribe(uid: UID, mediaType: 'audio'): Promise<AgoraRemoteTrack>;
   publish(track: T): Promise<void>;
@@ -141,12 +140,9 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
   }
 
   protected transmit(payload: Uint8Array): Promise<void> {
-    const client = this.#client!;
-    // While the SDK reconnects, a message waits with no time limit and may be sent twice once it is back.
-    if (client.connectionState !== 'CONNECTED') {
-      throw new AvatarError('transport-send-failed', 'The Agora channel is reconnecting: the message was not sent.', { fatal: false });
-    }
-    return client.sendStreamMessage(payload, false);
+    // No resend by the SDK after a reconnection: a command must not arrive twice. (While it reconnects the
+    // SDK would hold the message with no limit; the base class refuses to send then.)
+    return this.#client!.sendStreamMessage(payload, false);
   }
 
   protected override tooLarge(error: unknown): boolean {

@@ -163,6 +163,10 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
       );
     }
     this.#assertJoined('transport-send-failed');
+    // SDKs hold a message without limit while they reconnect, or drop it silently (TRTC): refuse it instead.
+    if (this.#reconnectLimit !== undefined) {
+      throw new AvatarError('transport-send-failed', `${this.#setup.room} is reconnecting.`, { fatal: false });
+    }
     try {
       await this.transmit(payload);
     } catch (error) {
@@ -257,7 +261,7 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
       this.#waiting.clear();
       if (audio && audio.readyState === 'live') this.#put(audio);
     }
-    if (this.#avatar !== id) return;
+    if (this.#avatar !== id || this.#attached.get(track.kind) === track) return;
     this.#put(track);
     this.host.mediaChanged();
   }

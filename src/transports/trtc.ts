@@ -46,7 +46,7 @@ export interface TrtcSdk {
   create(options?: TRTCOptions): TrtcClient;
   setLogLevel: TrtcStatics['setLogLevel'];
   TYPE: Pick<TrtcStatics['TYPE'], 'ROLE_ANCHOR' | 'STREAM_TYPE_MAIN'>;
-  ERROR_CODE: Pick<TrtcStatics['ERROR_CODE'], 'DEVICE_ERROR' | 'SERVER_ERROR' | 'OPERATION_ABORT' | 'INVALID_PARAMETER'>;
+  ERROR_CODE: Pick<TrtcStatics['ERROR_CODE'], 'DEVICE_ERROR' | 'SERVER_ERROR' | 'OPERATION_ABORT'>;
 }
 
 export type TrtcError = Pick<RtcError, 'code' | 'extraCode' | 'message' | 'originError'>;
@@ -72,6 +72,8 @@ const MIC_ERROR_NAMES: Readonly<Record<number, string>> = {
 };
 /** SERVER_ERROR extra codes that mean the userSig is no longer valid (70001: expired). */
 const USER_SIG_EXPIRED = [70001, -100018];
+/** `error` events that leave the room up: video (5507) and audio (5508) decoding failed. */
+const NON_FATAL_EXTRA_CODES = [5507, 5508];
 
 function isTrtcError(error: unknown): error is TrtcError {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'number';
@@ -86,8 +88,9 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
     super(options, {
       kind: 'trtc',
       name: 'TRTC',
-      // `sendCustomMessage` takes at most 1 KB per call (and 30 calls, 8 KB per second).
-      maxMessageBytes: 1024,
+      // `sendCustomMessage` refuses more than 1000 bytes per call (extraCode 5018; its docs say 1 KB), and
+      // more than 30 calls or 8 KB in a second. At the same limit, the base class's check is the one that fires.
+      maxMessageBytes: 1000,
       load,
       packageName: 'trtc-sdk-v5',
       room: 'The TRTC room',
@@ -101,6 +104,10 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
     sdk.setLogLevel(LOG_LEVEL_ERROR, false);
     // Our own "tap to unmute" replaces the SDK's dialog.
     const trtc = (this.#trtc = sdk.create({ enableAutoPlayDialog: false }));
+    // The SDK plays remote audio itself; the avatar's plays from the element's <video> (so `muted` and the
+    // autoplay handling apply). Turned down for every user ('*') before any joins: the SDK starts its
+    // playback before it reports the user. (Accepted before joining: it only checks the id is a string.)
+    trtc.setRemoteAudioVolume('*', 0);
     // Required to free the instance, after exitRoom (deferred tasks run last in, first out).
     this.defer(() => trtc.destroy());
     // Registered before enterRoom, as the SDK asks, so no event is missed.
@@ -123,13 +130,9 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
     await this.#trtc?.exitRoom();
   }
 
-  protected transmit(payload: Uint8Array): void {
-    // Fire and forget: the SDK returns nothing, but throws for bad sizes or roles.
-    this.#trtc!.sendCustomMessage({ cmdId: CUSTOM_MESSAGE_CMD_ID, data: new Uint8Array(payload).buffer });
-  }
-
-  protected override tooLarge(error: unknown): boolean {
-    return this.#is(error, 'INVALID_PARAMETER') && error.extraCode === 5018;
+  protected async transmit(payload: Uint8Array): Promise<void> {
+    // Typed as returning nothing, but the SDK's argument checks (size, not joined) reject a returned promise.
+    await (this.#trtc!.sendCustomMessage({ cmdId: CUSTOM_MESSAGE_CMD_ID, data: new Uint8Array(payload).buffer }) as unknown);
   }
 
   async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void> {
@@ -179,17 +182,7 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
   #listen(trtc: TrtcClient, sdk: TrtcSdk): void {
     const { host } = this;
     const main: string = sdk.TYPE.STREAM_TYPE_MAIN;
-    /**
-     * The SDK plays remote audio itself by default. The avatar's audio plays from the element's `<video>`
-     * (so `muted` and autoplay handling apply), so the SDK's own player is turned down, not unsubscribed.
-     */
-    const silence = (userId: string) => {
-      try {
-        trtc.setRemoteAudioVolume(userId, 0);
-      } catch {
-        // Not fatal: at worst the SDK plays the audio too.
-      }
-    };
+    const addVideo = (userId: string) => this.addTrack(userId, trtc.getVideoTrack({ userId, streamType: sdk.TYPE.STREAM_TYPE_MAIN }));
     this.on<TrtcEvents>(
       trtc,
       {
@@ -197,15 +190,15 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
           // userId '' is our own microphone; the sub stream is screen sharing.
           const type: string | undefined = streamType;
           if (userId === '' || (type !== undefined && type !== main)) return;
-          if (track.kind === 'audio') silence(userId);
           this.addTrack(userId, track);
+          // After a media reconnection the SDK has a new video track too, but announces only the audio one.
+          if (track.kind === 'audio') addVideo(userId);
         },
         'remote-video-available': ({ userId, streamType }) => {
           const type: string = streamType;
-          if (type === main && this.accepts(userId)) this.addTrack(userId, trtc.getVideoTrack({ userId, streamType }));
+          if (type === main && this.accepts(userId)) addVideo(userId);
         },
         'remote-audio-available': ({ userId }) => {
-          silence(userId);
           if (this.accepts(userId)) this.addTrack(userId, trtc.getAudioTrack(userId));
         },
         'remote-video-unavailable': ({ userId, streamType }) => {
@@ -239,8 +232,9 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
           );
         },
         error: (error) => {
-          // Errors the SDK could not recover from after its own retries.
-          if (!this.joined) return;
+          // Room errors the SDK could not recover from (it has left the room). A microphone that could not
+          // be opened again (DEVICE_ERROR) or a decoding failure leaves the session up.
+          if (!this.joined || NON_FATAL_EXTRA_CODES.includes((error as TrtcError).extraCode ?? 0) || this.#is(error, 'DEVICE_ERROR')) return;
           if (this.#tokenExpired(error)) host.disconnected('timeout', this.fail(error, 'transport-token-expired', 'The TRTC userSig expired'));
           else host.disconnected('network', this.fail(error, 'transport-disconnected', 'The connection to the avatar was lost'));
         },
@@ -253,8 +247,10 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
     return isTrtcError(error) && error.code === this.sdk?.ERROR_CODE[code];
   }
 
+  /** The server's code is the error's `extraCode`, or its origin's when the scheduler refused the userSig. */
   #tokenExpired(error: unknown): boolean {
-    return this.#is(error, 'SERVER_ERROR') && USER_SIG_EXPIRED.includes(error.extraCode ?? 0);
+    const { extraCode, originError } = isTrtcError(error) ? error : {};
+    return [extraCode, (originError as TrtcError | undefined)?.extraCode].some((code) => USER_SIG_EXPIRED.includes(code ?? 0));
   }
 
   protected joinError(error: unknown): AvatarError {

@@ -56,8 +56,8 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     // Only the avatar's main stream: not the other user, not a screen share.
     expect(videoTracks(harness.video)).to.have.members([avatar.audio, avatar.video]);
     expect(videoTracks(harness.video)).not.to.include(other.video);
-    // The SDK's own audio player is turned down; the avatar's audio plays from the element's <video>.
-    expect(fake.client.volumes.get('avatar-2')).to.equal(0);
+    // The SDK's own audio player is turned down for every user; the avatar's audio plays from the <video>.
+    expect([...fake.client.volumes]).to.deep.equal([['*', 0]]);
     await expectTornDown();
   });
 
@@ -82,8 +82,9 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     fake.client.receive('avatar', new TextEncoder().encode('{"v":2,"type":"event"}'));
     expect(harness.received.map((b) => new TextDecoder().decode(b))).to.deep.equal(['{"v":2,"type":"event"}']);
 
-    expect(transport.maxMessageBytes).to.equal(1024);
-    const error = await transport.send(new Uint8Array(1025)).catch((e: unknown) => e);
+    // The SDK's own limit is 1000 bytes, whatever its docs say (1 KB).
+    expect(transport.maxMessageBytes).to.equal(1000);
+    const error = await transport.send(new Uint8Array(1001)).catch((e: unknown) => e);
     expect(error).to.include({ code: 'transport-data-too-large', fatal: false });
     expect(fake.client.sent).to.have.length(1);
     await expectTornDown();
@@ -164,6 +165,55 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     expect(harness.el.state).to.equal('reconnecting');
     await waitFor(() => harness.el.state === 'error', 3000, 'the reconnect time limit');
     expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-disconnected', reason: 'network' });
+    await expectTornDown();
+  });
+
+  it('reports a send the SDK refuses (its checks reject a promise it types as void)', async () => {
+    start();
+    await harness.el.start();
+    const error = await harness.transport().send(new Uint8Array(0)).catch((e: unknown) => e);
+    expect(error).to.include({ code: 'transport-send-failed', fatal: false });
+    expect(fake.client.sent).to.have.length(0);
+    await expectTornDown();
+  });
+
+  it('refuses to send while the SDK reconnects (it would drop the message silently)', async () => {
+    start();
+    await harness.el.start();
+    fake.client.connection('DISCONNECTED', 'CONNECTED');
+    const error = await harness.transport().send(new TextEncoder().encode('{}')).catch((e: unknown) => e);
+    expect(error).to.include({ code: 'transport-send-failed', fatal: false });
+    fake.client.connection('CONNECTED', 'CONNECTING');
+    await harness.transport().send(new TextEncoder().encode('{}'));
+    expect(fake.client.sent).to.have.length(1);
+    await expectTornDown();
+  });
+
+  it('plays the new video after a media reconnection that announces only the new audio', async () => {
+    start();
+    await harness.el.start();
+    const media = fake.client.rebuild('avatar');
+    expect(videoTracks(harness.video)).to.have.members([media.audio, media.video]);
+    expect(harness.el.state).to.equal('connected');
+    await expectTornDown();
+  });
+
+  it('keeps the session when the SDK reports a device or decoding error', async () => {
+    start();
+    await harness.el.start();
+    fake.client.emit('error', new FakeRtcError(ERROR_CODE.DEVICE_ERROR, 5309, 'recapture failed'));
+    fake.client.emit('error', new FakeRtcError(ERROR_CODE.OPERATION_FAILED, 5507, 'video decode failed'));
+    expect(harness.el.state).to.equal('connected');
+    expect(harness.hostCalls).to.not.include('disconnected');
+    await expectTornDown();
+  });
+
+  it('reads an expired userSig from the error the scheduler refusal wraps', async () => {
+    start();
+    await harness.el.start();
+    const refusal = new FakeRtcError(ERROR_CODE.SERVER_ERROR, 70001, 'userSig expired');
+    fake.client.emit('error', new FakeRtcError(ERROR_CODE.OPERATION_FAILED, undefined, 'schedule failed', refusal));
+    expect(harness.outcome()).to.deep.equal({ state: 'error', code: 'transport-token-expired', reason: 'timeout' });
     await expectTornDown();
   });
 

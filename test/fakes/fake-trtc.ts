@@ -104,9 +104,12 @@ export class FakeTrtcClient extends FakeEmitter<TrtcEvents> implements TrtcClien
     this.destroyed = true;
   };
 
+  /** Like the SDK: typed as returning nothing, but its argument checks reject a returned promise. */
   sendCustomMessage = (message: CustomMessageData): void => {
-    if (message.data.byteLength > 1024) throw new FakeRtcError(ERROR_CODE.INVALID_PARAMETER, 5018, 'arraybuffer oversize');
-    if (this.entered?.role !== ROLE_ANCHOR) throw new FakeRtcError(ERROR_CODE.INVALID_OPERATION, 5101, 'only an anchor can send');
+    const refuse = (error: Error) => Promise.reject(error) as unknown as void;
+    if (message.data.byteLength > 1000) return refuse(new FakeRtcError(ERROR_CODE.INVALID_PARAMETER, 5018, 'arraybuffer oversize'));
+    if (message.data.byteLength === 0) return refuse(new FakeRtcError(ERROR_CODE.INVALID_PARAMETER, 5017, 'empty arraybuffer'));
+    if (!this.inRoom || this.entered?.role !== ROLE_ANCHOR) return refuse(new FakeRtcError(ERROR_CODE.INVALID_OPERATION, 5101, 'not in the room'));
     this.sent.push(message);
   };
 
@@ -168,6 +171,18 @@ export class FakeTrtcClient extends FakeEmitter<TrtcEvents> implements TrtcClien
     this.emit('track', { userId, streamType: SUB, track: media.video, sourceTrack: media.video });
     this.emit('remote-video-available', { userId, streamType: MAIN });
     return media;
+  }
+
+  /**
+   * A media reconnection, as the SDK runs it: a new peer connection gives every remote user new tracks, but
+   * only the audio one is announced (`track`); the new video is readable with getVideoTrack().
+   */
+  rebuild(userId: string): FakeMedia {
+    const user = this.users.get(userId)!;
+    user.media.stop();
+    user.media = createFakeMedia({});
+    this.emit('track', { userId, streamType: MAIN, track: user.media.audio, sourceTrack: user.media.audio });
+    return user.media;
   }
 
   userExits(userId: string): void {
