@@ -1,18 +1,15 @@
 import { AvatarError } from '../errors/avatar-error.js';
 import { decodeText, encodeText } from '../transports/media.js';
+import { AKOOL_UNMARKED_CHAT_IS_STREAMED } from './facts/akool.js';
 
 /**
  * Akool's data-stream protocol (providers.md §4.4–4.5): JSON envelopes `{v: 2, type, mid, idx?, fin?, pld}`
  * sent over the RTC data channel. Text is split into chunks of at most 960 encoded bytes (Agora takes
- * 1 KB per message) and paced under the transport's byte rate.
+ * 1 KB per message) and paced under the transport's byte and message rates (facts/akool.ts).
  */
 
 /** Largest encoded message, envelope included: under Agora's 1 KB and TRTC's 1024 B with room to spare. */
 export const AKOOL_MAX_MESSAGE_BYTES = 960;
-
-/** Bytes per second each transport takes: Agora 6 KB/s, TRTC 8 KB/s; LiveKit is paced like Agora, as Akool's demo does. */
-export const AKOOL_BYTES_PER_SECOND: Readonly<Record<string, number>> = { agora: 6000, livekit: 6000, trtc: 8000 };
-export const AKOOL_DEFAULT_BYTES_PER_SECOND = 6000;
 
 /** `set-params` fields (`vid` is deprecated in favour of `vparams.vid`). */
 export interface AkoolParams {
@@ -122,22 +119,65 @@ export function chunkChat(mid: string, text: string, maxBytes = AKOOL_MAX_MESSAG
   return chunks;
 }
 
+/** What `ChatAssembler.add` learnt from one message. */
+export interface ChatProgress {
+  /** The message's text so far (in order, up to the first gap). */
+  text: string;
+  complete: boolean;
+  /** The same speaker's earlier message without `idx`/`fin`, over now that a new `mid` came: its whole text. */
+  closed?: string;
+}
+
 /**
- * Puts chunked `chat` messages back together by `mid`. `idx`/`fin` give the order and the end; a message
- * with neither is taken as whole (UNCERTAIN, providers.md §4.5: Akool may send bot text without them).
+ * Puts chunked `chat` messages back together by `mid`. `idx`/`fin` give the order and the end. A message
+ * with neither is read as `AKOOL_UNMARKED_CHAT_IS_STREAMED` says (UNCERTAIN, facts/akool.ts): appended per
+ * `mid` and open until `finish()` or a new `mid` from the same speaker (`from`).
  */
 export class ChatAssembler {
   private readonly pending = new Map<string, { parts: Map<number, string>; last?: number; next: number }>();
+  /** Per speaker, the one message without `idx`/`fin` still being appended to. */
+  private readonly open = new Map<string, { mid: string; text: string }>();
 
-  constructor(private readonly maxPending = 32) {}
+  constructor(
+    private readonly maxPending = 32,
+    private readonly streamUnmarked = AKOOL_UNMARKED_CHAT_IS_STREAMED,
+  ) {}
 
-  /** Adds a chunk; returns the text so far (in order, up to the first gap) and whether it is complete. */
-  add(message: AkoolChatMessage): { text: string; complete: boolean } {
-    if (message.idx === undefined && message.fin === undefined) {
-      const previous = this.pending.get(message.mid);
-      this.pending.delete(message.mid);
-      return { text: (previous ? this.contiguous(previous) : '') + message.pld.text, complete: true };
+  /** Adds a chunk; returns the text so far and whether it is complete. */
+  add(message: AkoolChatMessage): ChatProgress {
+    const from = message.pld.from ?? '';
+    const current = this.open.get(from);
+    let closed: string | undefined;
+    if (current && current.mid !== message.mid) {
+      this.open.delete(from);
+      closed = current.text;
     }
+    const progress = message.idx === undefined && message.fin === undefined ? this.addUnmarked(message, from) : this.addMarked(message);
+    return closed === undefined ? progress : { ...progress, closed };
+  }
+
+  /** Ends the speaker's open message without `idx`/`fin`; returns its whole text, if there was one. */
+  finish(from: string): string | undefined {
+    const current = this.open.get(from);
+    this.open.delete(from);
+    return current?.text;
+  }
+
+  private addUnmarked(message: AkoolChatMessage, from: string): ChatProgress {
+    const previous = this.pending.get(message.mid);
+    this.pending.delete(message.mid);
+    const before = previous ? this.contiguous(previous) : '';
+    if (!this.streamUnmarked) return { text: before + message.pld.text, complete: true };
+    let entry = this.open.get(from);
+    if (!entry) {
+      entry = { mid: message.mid, text: before };
+      this.open.set(from, entry);
+    }
+    entry.text += message.pld.text;
+    return { text: entry.text, complete: false };
+  }
+
+  private addMarked(message: AkoolChatMessage): ChatProgress {
     let entry = this.pending.get(message.mid);
     if (!entry) {
       entry = { parts: new Map(), next: 0 };
@@ -179,9 +219,17 @@ interface QueuedSend {
   reject(error: unknown): void;
 }
 
+/** How fast a `Pacer` may send. */
+export interface PacerLimits {
+  bytesPerSecond: number;
+  /** Shortest gap between two messages however small, for transports that count messages too. */
+  minGapMs?: number;
+}
+
 /**
  * Sends messages one at a time, no faster than `bytesPerSecond`: after a message of n bytes the next
- * waits n / rate seconds. `front` puts a message (an interrupt) before everything still queued.
+ * waits n / rate seconds, and at least `minGapMs`. `front` puts a message (an interrupt) before everything
+ * still queued.
  */
 export class Pacer {
   private queue: QueuedSend[] = [];
@@ -190,7 +238,7 @@ export class Pacer {
   private disposed = false;
 
   constructor(
-    private readonly bytesPerSecond: number,
+    private readonly limits: PacerLimits,
     private readonly sendNow: (payload: Uint8Array) => Promise<void>,
     private readonly clock: PacerClock = realClock,
   ) {}
@@ -233,7 +281,8 @@ export class Pacer {
         } catch (error) {
           entry.reject(error);
         }
-        this.nextAt = this.clock.now() + (entry.payload.byteLength * 1000) / this.bytesPerSecond;
+        const { bytesPerSecond, minGapMs = 0 } = this.limits;
+        this.nextAt = this.clock.now() + Math.max((entry.payload.byteLength * 1000) / bytesPerSecond, minGapMs);
       }
     } finally {
       this.running = false;

@@ -1,10 +1,15 @@
 import { AvatarError } from '../errors/avatar-error.js';
-import { AKOOL_SUCCESS_CODE } from './facts/akool.js';
-import type { SessionDescription } from '../session/session-description.js';
-import type { SpeakMode } from '../session/session-types.js';
 import {
   AKOOL_BYTES_PER_SECOND,
   AKOOL_DEFAULT_BYTES_PER_SECOND,
+  AKOOL_MIN_MESSAGE_GAP_MS,
+  AKOOL_SET_PARAMS_RETRIES,
+  AKOOL_SET_PARAMS_RETRY_MS,
+  AKOOL_SUCCESS_CODE,
+} from './facts/akool.js';
+import type { SessionDescription } from '../session/session-description.js';
+import type { SpeakMode } from '../session/session-types.js';
+import {
   AKOOL_MAX_MESSAGE_BYTES,
   ChatAssembler,
   chunkChat,
@@ -53,10 +58,12 @@ export function createProvider(context: ProviderContext): ProviderAdapter {
   // The credentials' kind, not the transport's: a fake vendor's Agora session still follows Agora's limits.
   const rate = AKOOL_BYTES_PER_SECOND[description.transport.kind] ?? AKOOL_DEFAULT_BYTES_PER_SECOND;
   const maxBytes = Math.min(AKOOL_MAX_MESSAGE_BYTES, transport.maxMessageBytes);
-  const pacer = new Pacer(rate, (payload) => transport.send(payload));
+  const pacer = new Pacer({ bytesPerSecond: rate, minGapMs: AKOOL_MIN_MESSAGE_GAP_MS }, (payload) => transport.send(payload));
   const assembler = new ChatAssembler();
   /** The session's mode as far as we know (Akool's mode is per session, not per message). */
   let mode: 1 | 2 | undefined = options.modeType === 1 || options.modeType === 2 ? options.modeType : undefined;
+  /** The mode the session was created in (the server always says; Akool's default is 2), for voice chat. */
+  const sessionMode: 1 | 2 = options.modeType === 1 ? 1 : 2;
   let counter = 0;
   const newMid = () => `msg-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
@@ -79,20 +86,25 @@ export function createProvider(context: ProviderContext): ProviderAdapter {
       throw error;
     });
 
+  const finishText = (from: 'bot' | 'user') => {
+    const whole = assembler.finish(from);
+    if (whole?.trim()) events.transcript({ role: from === 'bot' ? 'avatar' : 'user', text: whole, final: true });
+  };
+
   return {
     async afterConnect() {
       const params = initialParams(options);
       if (Object.keys(params).length === 0) return;
-      // A data stream may take a moment after joining (Akool's demo retries 3 × 100 ms).
+      // A data stream may take a moment after joining (UNCERTAIN, from Akool's demo: facts/akool.ts).
       for (let attempt = 0; ; attempt++) {
         try {
           await setParams(params);
           if (params.mode !== undefined) mode = params.mode;
           return;
         } catch (error) {
-          const retry = error instanceof AvatarError && error.code === 'transport-send-failed' && attempt < 3;
+          const retry = error instanceof AvatarError && error.code === 'transport-send-failed' && attempt < AKOOL_SET_PARAMS_RETRIES;
           if (!retry) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await new Promise((resolve) => setTimeout(resolve, AKOOL_SET_PARAMS_RETRY_MS));
         }
       }
     },
@@ -104,13 +116,21 @@ export function createProvider(context: ProviderContext): ProviderAdapter {
         case 'chat': {
           const role = message.pld.from === 'user' ? 'user' : message.pld.from === 'bot' ? 'avatar' : undefined;
           if (!role) return;
-          const { text: soFar, complete } = assembler.add(message);
+          const { text: soFar, complete, closed } = assembler.add(message);
+          // The speaker's earlier text without idx/fin ended when this new mid came.
+          if (closed?.trim()) events.transcript({ role, text: closed, final: true });
           if (soFar.trim()) events.transcript({ role, text: soFar, final: complete });
           break;
         }
         case 'event':
-          if (message.pld.event === 'audio_start') events.speakStart();
-          else if (message.pld.event === 'audio_end') events.speakEnd();
+          // Text without idx/fin ends with the speaker's turn: the user's when the avatar starts, the avatar's when it stops.
+          if (message.pld.event === 'audio_start') {
+            finishText('user');
+            events.speakStart();
+          } else if (message.pld.event === 'audio_end') {
+            finishText('bot');
+            events.speakEnd();
+          }
           break;
         case 'command': {
           const pld = message.pld;
@@ -137,6 +157,13 @@ export function createProvider(context: ProviderContext): ProviderAdapter {
       }
       sends.push(...chunkChat(newMid(), said, maxBytes).map((chunk) => pacer.send(chunk)));
       await Promise.all(sends);
+    },
+
+    async startVoiceChat() {
+      // A repeat-mode speak() left the session repeating: the avatar would parrot the user. Queued like speak().
+      if (mode === sessionMode) return;
+      mode = sessionMode;
+      await setParams({ mode: sessionMode });
     },
 
     async interrupt() {

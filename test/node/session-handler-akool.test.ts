@@ -52,17 +52,36 @@ describe('Akool through the session handler', () => {
       sessionId: session.id,
       transport: { kind: 'agora', appId: FAKE_AGORA_APP_ID, channel: session.id, token: `fake-agora.${session.id}`, uid: FAKE_AGORA_UID },
       expiresAt: new Date(NOW + 300_000).toISOString(),
+      // ElevenLabs settings: the create call set the voice, so the browser gets none to re-send (see below).
       options: {
         modeType: 1,
         language: 'en',
-        voiceId: 'v-1',
         voiceUrl: 'https://voices.example/v.mp3',
         backgroundUrl: 'https://img.example/bg.jpg',
-        voiceParams: expectedVoiceParams,
       },
     });
     assert.equal(answer.json.sessionToken, undefined);
     assertNoSecrets([answer.text, ...env.logs]);
+  });
+
+  it('passes the voice to the browser for set-params, unless the create used the customer\'s ElevenLabs voice', async () => {
+    const voiced = await post(env.handler, { provider: 'akool', avatarId: 'a', voice: { voiceId: 'v-2' }, voiceParams: { sttLanguage: 'fr' } });
+    assert.equal(voiced.status, 200, voiced.text);
+    assert.deepEqual(voiced.json.options, { modeType: 2, voiceId: 'v-2', voiceParams: { stt_language: 'fr' } });
+
+    // Re-sent without the key (stripped), voice params could replace the customer's ElevenLabs voice mid-session.
+    const own = await post(env.handler, {
+      provider: 'akool',
+      avatarId: 'a',
+      voice: { voiceId: 'v-2' },
+      voiceParams: { sttLanguage: 'fr' },
+      elevenlabsSettings: { stability: 0.3 },
+    });
+    assert.equal(own.status, 200, own.text);
+    const body = env.fake.vendor.requests.at(-1)!.body as { voice_id?: string; voice_params?: Record<string, unknown> };
+    assert.equal(body.voice_id, 'v-2');
+    assert.ok(body.voice_params?.elevenlabs_settings, 'the create carries the ElevenLabs settings');
+    assert.deepEqual(own.json.options, { modeType: 2 });
   });
 
   it('sends the default duration and mode when the page sets none', async () => {
@@ -184,7 +203,7 @@ describe('Akool through the session handler', () => {
     assert.deepEqual((withKey.fake.vendor.requests[0]!.body as { voice_params: unknown }).voice_params, {
       elevenlabs_settings: { stability: 0.2, api_key: 'sk_eleven_secret_42' },
     });
-    assert.deepEqual(answer.json.options.voiceParams, { elevenlabs_settings: { stability: 0.2 } });
+    assert.equal(answer.json.options.voiceParams, undefined);
     assertNoSecrets([answer.text], ['sk_eleven_secret_42']);
     });
   });

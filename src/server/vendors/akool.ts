@@ -19,7 +19,7 @@ const STREAM_TYPES = ['agora', 'livekit', 'trtc'] as const;
 type StreamType = (typeof STREAM_TYPES)[number];
 /** Akool pre-charges the whole duration, so the server always asks for a bounded one. */
 const DEFAULT_DURATION_S = 600;
-/** Session `status` 4 means the vendor could not start it. */
+/** Session `status` 4 means the vendor could not start it (documented). */
 const STATUS_FAILED = 4;
 
 /** Akool's `{code, msg}` envelope (codes in facts/akool.ts). */
@@ -154,11 +154,15 @@ export const akool: Vendor<AkoolProviderConfig> = {
         const used = STREAM_TYPES.find((type) => type === data.stream_type) ?? (body.stream_type as StreamType);
         const options: Json = { modeType: body.mode_type };
         if (body.language !== undefined) options.language = body.language;
-        if (body.voice_id !== undefined) options.voiceId = body.voice_id;
+        // With the customer's own ElevenLabs voice, the create call has set the voice already. The browser's
+        // set-params would re-send it without the key (stripped below), and Akool may replace voice params
+        // on set-params (UNCERTAIN: not documented): the key would be lost mid-session. So the browser gets no voice.
+        const ownVoice = isObject(body.voice_params) && body.voice_params.elevenlabs_settings !== undefined;
+        if (body.voice_id !== undefined && !ownVoice) options.voiceId = body.voice_id;
         if (body.voice_url !== undefined) options.voiceUrl = body.voice_url;
         if (body.background_url !== undefined) options.backgroundUrl = body.background_url;
         // The vendor's own spelling: the browser sends it unchanged as set-params `vparams`. Never a key.
-        if (isObject(body.voice_params)) options.voiceParams = http.redactor.strip(body.voice_params);
+        if (isObject(body.voice_params) && !ownVoice) options.voiceParams = http.redactor.strip(body.voice_params);
         const description: SessionDescription = {
           provider: 'akool',
           sessionId,

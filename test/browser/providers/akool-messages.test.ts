@@ -7,6 +7,7 @@ import {
   type AkoolChatMessage,
   type PacerClock,
 } from '../../../src/providers/akool-messages.js';
+import { AKOOL_BYTES_PER_SECOND, AKOOL_MIN_MESSAGE_GAP_MS } from '../../../src/providers/facts/akool.js';
 import { decodeText } from '../../../src/transports/media.js';
 import { encodeJson } from '../../helpers/provider-harness.js';
 
@@ -89,8 +90,27 @@ describe('Akool messages: decoding and reassembly', () => {
     expect(assembler.add(chunk('a', 0, false, 'hel'))).to.deep.equal({ text: 'hello world', complete: true });
   });
 
-  it('takes a message without idx and fin as whole', () => {
+  it('appends messages without idx and fin per mid, open until finish() or a new mid from the same speaker', () => {
     const assembler = new ChatAssembler();
+    const unmarked = (mid: string, text: string, from = 'bot'): AkoolChatMessage => ({ v: 2, type: 'chat', mid, pld: { text, from } });
+    expect(assembler.add(unmarked('x', 'Hello'))).to.deep.equal({ text: 'Hello', complete: false });
+    expect(assembler.add(unmarked('x', ' there'))).to.deep.equal({ text: 'Hello there', complete: false });
+    // Another speaker's message leaves this one open.
+    expect(assembler.add(unmarked('u', 'Hi', 'user'))).to.deep.equal({ text: 'Hi', complete: false });
+    expect(assembler.finish('bot')).to.equal('Hello there');
+    expect(assembler.finish('bot')).to.equal(undefined);
+    expect(assembler.add(unmarked('y', 'Next'))).to.deep.equal({ text: 'Next', complete: false });
+    // A new mid from the same speaker closes the open one, whole.
+    expect(assembler.add(unmarked('u2', 'Again', 'user'))).to.deep.equal({ text: 'Again', complete: false, closed: 'Hi' });
+    expect(assembler.add({ v: 2, type: 'chat', mid: 'z', idx: 0, fin: true, pld: { text: 'Marked', from: 'bot' } })).to.deep.equal({
+      text: 'Marked',
+      complete: true,
+      closed: 'Next',
+    });
+  });
+
+  it('can read messages without idx and fin as whole instead (the other reading of the uncertain fact)', () => {
+    const assembler = new ChatAssembler(32, false);
     expect(assembler.add({ v: 2, type: 'chat', mid: 'x', pld: { text: 'complete reply' } })).to.deep.equal({
       text: 'complete reply',
       complete: true,
@@ -114,7 +134,7 @@ describe('Akool messages: pacing', () => {
   it('never sends faster than the byte rate', async () => {
     const clock = virtualClock();
     const sent: { at: number; bytes: number }[] = [];
-    const pacer = new Pacer(6000, async (payload) => void sent.push({ at: clock.now(), bytes: payload.byteLength }), clock);
+    const pacer = new Pacer({ bytesPerSecond: 6000 }, async (payload) => void sent.push({ at: clock.now(), bytes: payload.byteLength }), clock);
     const chunks = chunkChat('m', mixedText(3000));
     await Promise.all(chunks.map((c) => pacer.send(c)));
     expect(sent).to.have.length(chunks.length);
@@ -124,6 +144,43 @@ describe('Akool messages: pacing', () => {
     // Over the whole run: no more than the rate allows (plus the first message).
     const total = sent.reduce((sum, s) => sum + s.bytes, 0);
     expect(total - sent[0].bytes).to.be.at.most((6000 * (sent.at(-1)!.at - sent[0].at)) / 1000 + 1e-6);
+  });
+
+  it('keeps a minimum gap between small messages, so a count limit (TRTC: 30 per second) holds', async () => {
+    const clock = virtualClock();
+    const sent: number[] = [];
+    const pacer = new Pacer({ bytesPerSecond: 6000, minGapMs: 35 }, async () => void sent.push(clock.now()), clock);
+    const tiny = new TextEncoder().encode('{"v":2}');
+    await Promise.all(Array.from({ length: 100 }, () => pacer.send(tiny)));
+    expect(sent).to.have.length(100);
+    for (let i = 1; i < sent.length; i++) expect(sent[i] - sent[i - 1]).to.be.at.least(35 - 1e-9);
+    // Counted in TRTC's fixed 1-second windows: never 30 or more.
+    const perWindow = new Map<number, number>();
+    for (const at of sent) perWindow.set(Math.floor(at / 1000), (perWindow.get(Math.floor(at / 1000)) ?? 0) + 1);
+    expect(Math.max(...perWindow.values())).to.be.below(30);
+  });
+
+  it('at the TRTC rate, 960-byte chunks stay under 8,000 bytes in every fixed 1-second window', async () => {
+    const clock = virtualClock();
+    const sent: { at: number; bytes: number }[] = [];
+    const pacer = new Pacer(
+      { bytesPerSecond: AKOOL_BYTES_PER_SECOND.trtc!, minGapMs: AKOOL_MIN_MESSAGE_GAP_MS },
+      async (payload) => void sent.push({ at: clock.now(), bytes: payload.byteLength }),
+      clock,
+    );
+    const chunks = chunkChat('m', 'x'.repeat(20000));
+    await Promise.all(chunks.map((c) => pacer.send(c)));
+    // TRTC's SDK adds a message's size to its window before checking it against 8,000 B and 30 messages.
+    for (let start = 0; start <= sent.at(-1)!.at; start += 1000) {
+      const inWindow = sent.filter((s) => s.at >= start && s.at < start + 1000);
+      expect(inWindow.reduce((sum, s) => sum + s.bytes, 0), `window at ${start} ms`).to.be.at.most(8000);
+      expect(inWindow.length).to.be.below(30);
+    }
+    // And windows shifted by any phase (the SDK's window need not start with our first message).
+    for (let start = 0; start <= sent.at(-1)!.at; start += 50) {
+      const inWindow = sent.filter((s) => s.at >= start && s.at < start + 1000);
+      expect(inWindow.reduce((sum, s) => sum + s.bytes, 0), `window at ${start} ms`).to.be.at.most(8000);
+    }
   });
 
   it('puts a front message before queued ones', async () => {
@@ -156,7 +213,7 @@ function gatedPacer() {
   const order: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const pacer = new Pacer(1000, async (payload) => {
+  const pacer = new Pacer({ bytesPerSecond: 1000 }, async (payload) => {
     if (order.length === 0) await gate;
     order.push(decodeText(payload));
   }, clock);

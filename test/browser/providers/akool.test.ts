@@ -136,16 +136,53 @@ describe('Akool adapter: commands over the data stream', () => {
     expect(elapsed).to.be.at.least((bytes * 1000) / 6000 - 20);
   });
 
-  it('paces TRTC at 8 KB/s', async () => {
+  it('paces TRTC at 6 KB/s: at 8 KB/s a 9th 960-byte chunk lands in the SDK\'s first 8,000-byte window', async () => {
     const trtc: TransportCredentials = { kind: 'trtc', sdkAppId: 1, roomId: 'r', userId: 'u', userSig: 's' };
     const { provider, transport } = adapter({ modeType: 1 }, new FakeTransport('trtc', 1024), trtc);
     await provider.speak('b'.repeat(3000), 'repeat');
+    expect(transport.sent.length).to.be.at.least(4);
     for (let i = 1; i < transport.sent.length; i++) {
       const gap = transport.sent[i].at - transport.sent[i - 1].at;
-      expect(gap).to.be.at.least((transport.sent[i - 1].payload.byteLength * 1000) / 8000 - 5);
-      // Not paced at Agora's slower rate either.
-      expect(gap).to.be.below((transport.sent[i - 1].payload.byteLength * 1000) / 6000);
+      expect(gap).to.be.at.least((transport.sent[i - 1].payload.byteLength * 1000) / 6000 - 5);
     }
+  });
+
+  it('keeps small messages at least 35 ms apart (message-count limits)', async () => {
+    const { provider, transport } = adapter({ modeType: 1 });
+    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((word) => provider.speak(word, 'repeat')));
+    expect(transport.sent).to.have.length(5);
+    // Timer slack allowed; without the gap these 70-byte messages go ~12 ms apart.
+    for (let i = 1; i < transport.sent.length; i++) expect(transport.sent[i].at - transport.sent[i - 1].at).to.be.at.least(33);
+  });
+
+  it('voice chat after a repeat-mode speak() sets the session mode back first, so the avatar answers the user', async () => {
+    const { provider, transport } = adapter({ modeType: 2 });
+    await provider.afterConnect!();
+    await provider.speak('Say exactly this.', 'repeat');
+    await provider.startVoiceChat!({ pushToTalk: false });
+    const sent = messages(transport);
+    expect(sent.map((m) => (m.type === 'command' ? JSON.stringify(m.pld) : 'chat'))).to.deep.equal([
+      JSON.stringify({ cmd: 'set-params', data: { mode: 2 } }),
+      JSON.stringify({ cmd: 'set-params', data: { mode: 1 } }),
+      'chat',
+      JSON.stringify({ cmd: 'set-params', data: { mode: 2 } }),
+    ]);
+    // Already in the session mode: nothing to send.
+    await provider.startVoiceChat!({ pushToTalk: true });
+    expect(transport.sent).to.have.length(4);
+  });
+
+  it('voice chat in a repeat-mode session keeps mode 1; an unknown mode is set', async () => {
+    const repeat = adapter({ modeType: 1 });
+    await repeat.provider.afterConnect!();
+    await repeat.provider.startVoiceChat!({ pushToTalk: false });
+    expect(messages(repeat.transport).map((m) => m.pld)).to.deep.equal([{ cmd: 'set-params', data: { mode: 1 } }]);
+
+    // After a rejected set-params the mode is unknown: voice chat sets the session's (default 2).
+    const unknown = adapter({});
+    unknown.provider.receive(encodeJson({ v: 2, type: 'command', mid: 'c', pld: { cmd: 'set-params', code: 5000 } }));
+    await unknown.provider.startVoiceChat!({ pushToTalk: false });
+    expect(messages(unknown.transport).map((m) => m.pld)).to.deep.equal([{ cmd: 'set-params', data: { mode: 2 } }]);
   });
 });
 
@@ -159,7 +196,6 @@ describe('Akool adapter: messages from the avatar', () => {
     receive({ v: 1, type: 'chat', mid: 'old', pld: { text: 'ignored', from: 'bot' } });
     receive({ v: 2, type: 'chat', mid: 'r1', idx: 2, fin: true, pld: { text: '', from: 'bot' } });
     receive({ v: 2, type: 'event', mid: 'e', pld: { event: 'audio_end' } });
-    receive({ v: 2, type: 'chat', mid: 'u1', pld: { text: 'What time is it?', from: 'user' } });
     provider.receive(new TextEncoder().encode('not json'));
     expect(recorder.log).to.deep.equal([
       { type: 'speakStart' },
@@ -167,8 +203,34 @@ describe('Akool adapter: messages from the avatar', () => {
       { type: 'transcript', transcript: { role: 'avatar', text: 'Hello there', final: false } },
       { type: 'transcript', transcript: { role: 'avatar', text: 'Hello there', final: true } },
       { type: 'speakEnd' },
-      { type: 'transcript', transcript: { role: 'user', text: 'What time is it?', final: true } },
     ]);
+  });
+
+  it('chat without idx/fin is appended per mid and final once at the end of the turn, not once per chunk', () => {
+    const { provider, recorder } = adapter();
+    const receive = (message: unknown) => provider.receive(encodeJson(message));
+    const transcripts = () => recorder.log.filter((e) => e.type === 'transcript').map((e) => (e as { transcript: unknown }).transcript);
+    receive({ v: 2, type: 'chat', mid: 'u1', pld: { text: 'What time', from: 'user' } });
+    receive({ v: 2, type: 'chat', mid: 'u1', pld: { text: ' is it?', from: 'user' } });
+    // The avatar starts answering: the user's turn is over.
+    receive({ v: 2, type: 'event', mid: 'e', pld: { event: 'audio_start' } });
+    receive({ v: 2, type: 'chat', mid: 'r1', pld: { text: 'It is', from: 'bot' } });
+    receive({ v: 2, type: 'chat', mid: 'r1', pld: { text: ' noon.', from: 'bot' } });
+    // A new bot mid ends the previous bot message.
+    receive({ v: 2, type: 'chat', mid: 'r2', pld: { text: 'Anything else?', from: 'bot' } });
+    receive({ v: 2, type: 'event', mid: 'e', pld: { event: 'audio_end' } });
+    expect(transcripts()).to.deep.equal([
+      { role: 'user', text: 'What time', final: false },
+      { role: 'user', text: 'What time is it?', final: false },
+      { role: 'user', text: 'What time is it?', final: true },
+      { role: 'avatar', text: 'It is', final: false },
+      { role: 'avatar', text: 'It is noon.', final: false },
+      { role: 'avatar', text: 'It is noon.', final: true },
+      { role: 'avatar', text: 'Anything else?', final: false },
+      { role: 'avatar', text: 'Anything else?', final: true },
+    ]);
+    // The final transcript comes before the speaking ends, so the page has the whole text by then.
+    expect(recorder.log.slice(-2).map((e) => e.type)).to.deep.equal(['transcript', 'speakEnd']);
   });
 
   it('a successful ack is silent; an error ack is a non-fatal command-failed with the payload', () => {
