@@ -50,7 +50,7 @@ export function createProvider(context: ProviderContext): ProviderAdapter {
       // DeepBrain's data messages are not documented; nothing to decode.
     },
 
-    async speak(text, mode) {
+    async speak(text) {
       // UNCERTAIN (providers.md §3.3): `talk` is documented as having no LLM, yet sessions take LLM settings.
       // Both modes send the same call; the optional `type` field is "reserved", so it is left out.
       await runCommand(
@@ -58,8 +58,9 @@ export function createProvider(context: ProviderContext): ProviderAdapter {
         (reason, error) => events.ended(reason, error),
         () => 'vendor',
       );
-      // No transcript events either: report the text the vendor accepted (the user's words in chat mode).
-      events.transcript({ role: mode === 'chat' ? 'user' : 'avatar', text, final: true });
+      // No transcript events either: report the text the vendor accepted. The avatar says it in both modes
+      // (the talk call is documented as having no LLM), so it is the avatar's line, never the user's.
+      events.transcript({ role: 'avatar', text, final: true });
     },
 
     async interrupt() {

@@ -69,10 +69,10 @@ describe('DeepBrain adapter: REST', () => {
     expect(recorder.transcripts()).to.deep.equal([{ role: 'avatar', text: 'Hello from DeepBrain.', final: true }]);
   });
 
-  it('reports chat-mode text as the user turn', async () => {
+  it('reports chat-mode text as the avatar\'s line too (the talk call has no LLM: the avatar says it)', async () => {
     const { provider, recorder } = adapter();
     await provider.speak('What is new?', 'chat');
-    expect(recorder.transcripts()).to.deep.equal([{ role: 'user', text: 'What is new?', final: true }]);
+    expect(recorder.transcripts()).to.deep.equal([{ role: 'avatar', text: 'What is new?', final: true }]);
   });
 
   it('defaults to the production host', async () => {
