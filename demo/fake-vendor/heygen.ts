@@ -26,7 +26,10 @@ interface Dialect {
   /** `version` values `new` accepts (HeyGen: only the LiveKit "v2"; KonPro documents "v1", its default). */
   versions: readonly (string | undefined)[];
   sttProviders: readonly string[];
+  /** `task_type` values `task` accepts: exactly what the adapter's facts send (providers/facts/heygen.ts). */
   taskTypes: readonly string[];
+  /** Whether `new` reads HeyGen's SDK-only fields (`avatar_name`, `ia_is_livekit_transport`). */
+  sdkFields: boolean;
   /** How the vendor wraps a failure. */
   failure(status: number, code: number, message: string): Response;
 }
@@ -55,7 +58,9 @@ export const FAKE_HEYGEN: Dialect = {
   paths: dotPaths('.'),
   versions: ['v2'],
   sttProviders: ['deepgram', 'gladia'],
-  taskTypes: ['talk', 'repeat', 'chat'],
+  // The SDK sends talk|repeat; whether `chat` is still accepted is UNCERTAIN (providers.md §1.3).
+  taskTypes: ['talk', 'repeat'],
+  sdkFields: true,
   failure: (status, code, message) => json(status, { code, message, data: null }),
 };
 
@@ -66,6 +71,7 @@ export const FAKE_KONPRO: Dialect = {
   versions: [undefined, 'v1'],
   sttProviders: ['deepgram', 'gladia', 'assembly_ai'],
   taskTypes: ['repeat', 'chat'],
+  sdkFields: false,
   failure: (status, code, message) => json(status, { code, message }),
 };
 
@@ -114,6 +120,8 @@ export function createHeygenFake(deps: FakeDeps, dialect: Dialect): FakeVendorMo
         ? undefined
         : `version must be ${dialect.versions.filter(Boolean).join(' or ')} (got ${JSON.stringify(body.version)})`,
       check.string(body, 'avatar_id'),
+      dialect.sdkFields ? check.string(body, 'avatar_name') : undefined,
+      dialect.sdkFields ? check.oneOf(body, 'ia_is_livekit_transport', [true, false]) : undefined,
       check.oneOf(body, 'quality', ['high', 'medium', 'low']),
       check.oneOf(body, 'video_encoding', ['H264', 'VP8']),
       check.string(body, 'knowledge_base'),

@@ -63,9 +63,9 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
       });
     } catch (error) {
       // Stop is idempotent: the browser may have stopped it with its session token, or it idled out.
+      // Whatever the HTTP status: the code is what says "not in correct state".
       const alreadyEnded =
         error instanceof VendorError &&
-        error.vendorStatus === 400 &&
         isObject(error.vendorBody) &&
         Number(error.vendorBody.code) === SESSION_NOT_ACTIVE_CODE;
       if (!alreadyEnded) throw error;
@@ -79,10 +79,13 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
     async create({ config, fields, vendorFields, http, now }) {
       const voice = fields.object('voice');
       const stt = fields.object('sttSettings');
+      const avatarId = fields.string('avatarId', { maxLength: 200 });
       const mapped = compact({
         version: dialect.version,
-        // The docs name it avatar_id (the SDK sends avatar_name); unset means the vendor's default avatar.
-        avatar_id: fields.string('avatarId', { maxLength: 200 }),
+        // The docs name it avatar_id, HeyGen's SDK sends avatar_name (providers.md §1.2): HeyGen gets both,
+        // KonPro (whose docs show only avatar_id) the documented one. Unset means the vendor's default avatar.
+        avatar_id: avatarId,
+        avatar_name: dialect.provider === 'heygen' ? avatarId : undefined,
         quality: fields.oneOf('quality', QUALITIES),
         video_encoding: fields.oneOf('videoEncoding', ENCODINGS),
         language: fields.string('language', { maxLength: 35 }),
@@ -91,7 +94,8 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
         voice: {
           voice_id: voice?.string('voiceId', { maxLength: 200 }),
           rate: voice?.number('rate', { min: 0.5, max: 1.5 }),
-          emotion: fields.oneOf('emotion', EMOTIONS),
+          // session-request.ts advertises voice.emotion; the older top-level `emotion` still works.
+          emotion: voice?.oneOf('emotion', EMOTIONS) ?? fields.oneOf('emotion', EMOTIONS),
           elevenlabs_settings: elevenlabsSettings(fields.object('elevenlabsSettings')),
         },
         activity_idle_timeout: fields.number('idleTimeout', { min: 30, max: 3600, integer: true }),
@@ -101,6 +105,9 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
           confidence: stt.number('confidence', { min: 0, max: 1 }),
         },
         livekit_settings: dialect.provider === 'konpro' ? config.livekitSettings : undefined,
+        // HeyGen (providers.md §1.2): false (the SDK's default) expects the microphone over a WebSocket we
+        // never open; we publish it in the LiveKit room. UNCERTAIN for KonPro, whose docs do not list it.
+        ia_is_livekit_transport: dialect.provider === 'heygen' ? true : undefined,
       });
       const body = mergeVendorFields(mapped, vendorFields);
       const baseUrl = baseUrlOf(config);
