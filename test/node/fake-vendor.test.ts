@@ -116,6 +116,20 @@ describe('fake vendor', () => {
       }
     });
 
+    it('KonPro: new with x-api-key (as its docs); an unbound session token binds to the first session it drives', async () => {
+      const key = { 'x-api-key': 'fake-konpro-key' };
+      const token = (await call('konpro', '/v1/streaming/create_token', {}, key)).body.data.token as string;
+      const bearer = { authorization: `Bearer ${token}` };
+      const one = (await call('konpro', '/v1/streaming/new', {}, key)).body.data.session_id as string;
+      const two = (await call('konpro', '/v1/streaming/new', {}, key)).body.data.session_id as string;
+      assert.equal((await call('konpro', '/v1/streaming/start', { session_id: one }, bearer)).status, 200);
+      const other = await call('konpro', '/v1/streaming/start', { session_id: two }, bearer);
+      assert.equal(other.status, 401, 'once bound, the token drives only its session');
+      const secondToken = (await call('konpro', '/v1/streaming/create_token', {}, key)).body.data.token as string;
+      const taken = await call('konpro', '/v1/streaming/interrupt', { session_id: one }, { authorization: `Bearer ${secondToken}` });
+      assert.equal(taken.status, 401, "a session bound to one token refuses another's");
+    });
+
     it("refuses a token on another session's commands", async () => {
       const one = await newHeygenSession();
       const two = await newHeygenSession();

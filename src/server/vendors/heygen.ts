@@ -11,14 +11,21 @@ import { describeOrStop, expiresAt, requireSecret, type Vendor } from './vendor.
  * what this table says, so one implementation serves both.
  *
  * Server flow: `create_token` (x-api-key) → one-time session token; `new` with `Authorization: Bearer
- * <session token>`, which binds the token to the session the browser then drives (`start`, `task`,
- * `interrupt`, `keep_alive`, `stop`, all Bearer). The server's stop uses the API key.
+ * <session token>` (HeyGen; KonPro: x-api-key, see `newAuth`), which binds the token to the session the
+ * browser then drives (`start`, `task`, `interrupt`, `keep_alive`, `stop`, all Bearer). The server's stop
+ * uses the API key.
  */
 /** The server's view of a HeyGen-family vendor: its facts (providers/facts/heygen.ts) and its envelope. */
 interface Dialect extends HeygenFamilyFacts {
   envelope: Envelope;
   /** The server-only calls (the key, or the one-time token made with it). */
   serverPaths: { createToken: string; newSession: string };
+  /**
+   * How `new` is authorised. HeyGen's SDK sends the one-time session token (Bearer), which binds it to the
+   * session. KonPro's docs show only `x-api-key` on `new` (seeds/konpro-streaming-new.txt), so it gets the
+   * key; UNCERTAIN (providers.md §2.1): how KonPro then ties the browser's session token to the session.
+   */
+  newAuth: 'session-token' | 'api-key';
 }
 
 /** Success envelopes: `create_token` answers `{error: null, data}`, the rest `{code, message, data}`. */
@@ -37,11 +44,13 @@ export const HEYGEN: Dialect = {
   ...HEYGEN_FACTS,
   envelope: familyEnvelope(HEYGEN_FACTS),
   serverPaths: { createToken: '/v1/streaming.create_token', newSession: '/v1/streaming.new' },
+  newAuth: 'session-token',
 };
 export const KONPRO: Dialect = {
   ...KONPRO_FACTS,
   envelope: familyEnvelope(KONPRO_FACTS),
   serverPaths: { createToken: '/v1/streaming/create_token', newSession: '/v1/streaming/new' },
+  newAuth: 'api-key',
 };
 
 const QUALITIES = ['high', 'medium', 'low'] as const;
@@ -126,7 +135,7 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
         envelope: dialect.envelope,
         what: 'new',
         url: joinUrl(baseUrl, dialect.serverPaths.newSession),
-        headers: { authorization: `Bearer ${sessionToken}` },
+        headers: dialect.newAuth === 'api-key' ? { 'x-api-key': config.apiKey } : { authorization: `Bearer ${sessionToken}` },
         body,
       });
       const data: Json = isObject(answer.data) ? answer.data : {};
