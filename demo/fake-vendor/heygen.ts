@@ -26,7 +26,16 @@ interface Dialect {
   /** `version` values `new` accepts (HeyGen: only the LiveKit "v2"; KonPro documents "v1", its default). */
   versions: readonly (string | undefined)[];
   sttProviders: readonly string[];
+  /** `task_type` values `task` accepts: exactly what the adapter's facts send (providers/facts/heygen.ts). */
   taskTypes: readonly string[];
+  /** Whether `new` reads HeyGen's SDK-only fields (`avatar_name`, `ia_is_livekit_transport`). */
+  sdkFields: boolean;
+  /**
+   * KonPro: its docs show `new` with `x-api-key` only, so a session token not bound by `new` binds to the
+   * first session it drives (one session per token). UNCERTAIN (providers.md §2.1): a guess at how the
+   * browser's Bearer token then works.
+   */
+  bindOnFirstUse: boolean;
   /** How the vendor wraps a failure. */
   failure(status: number, code: number, message: string): Response;
 }
@@ -55,7 +64,10 @@ export const FAKE_HEYGEN: Dialect = {
   paths: dotPaths('.'),
   versions: ['v2'],
   sttProviders: ['deepgram', 'gladia'],
-  taskTypes: ['talk', 'repeat', 'chat'],
+  // The SDK sends talk|repeat; whether `chat` is still accepted is UNCERTAIN (providers.md §1.3).
+  taskTypes: ['talk', 'repeat'],
+  sdkFields: true,
+  bindOnFirstUse: false,
   failure: (status, code, message) => json(status, { code, message, data: null }),
 };
 
@@ -66,6 +78,8 @@ export const FAKE_KONPRO: Dialect = {
   versions: [undefined, 'v1'],
   sttProviders: ['deepgram', 'gladia', 'assembly_ai'],
   taskTypes: ['repeat', 'chat'],
+  sdkFields: false,
+  bindOnFirstUse: true,
   failure: (status, code, message) => json(status, { code, message }),
 };
 
@@ -100,6 +114,10 @@ export function createHeygenFake(deps: FakeDeps, dialect: Dialect): FakeVendorMo
     const problem = check.string(body, 'session_id', true);
     if (problem) return invalid(problem);
     const session = store.get(dialect.vendor, body.session_id);
+    if ('token' in who && dialect.bindOnFirstUse && who.state.sessionId === undefined && session && session.token === undefined) {
+      who.state.sessionId = session.id;
+      session.token = who.token;
+    }
     if ('token' in who && who.state.sessionId !== body.session_id) {
       return session ? unauthorized('The session token does not belong to this session') : dialect.failure(404, HEYGEN_CODES.invalid, 'Session not found');
     }
@@ -114,6 +132,8 @@ export function createHeygenFake(deps: FakeDeps, dialect: Dialect): FakeVendorMo
         ? undefined
         : `version must be ${dialect.versions.filter(Boolean).join(' or ')} (got ${JSON.stringify(body.version)})`,
       check.string(body, 'avatar_id'),
+      dialect.sdkFields ? check.string(body, 'avatar_name') : undefined,
+      dialect.sdkFields ? check.oneOf(body, 'ia_is_livekit_transport', [true, false]) : undefined,
       check.oneOf(body, 'quality', ['high', 'medium', 'low']),
       check.oneOf(body, 'video_encoding', ['H264', 'VP8']),
       check.string(body, 'knowledge_base'),

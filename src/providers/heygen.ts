@@ -1,6 +1,6 @@
 import { AvatarError } from '../errors/avatar-error.js';
 import { decodeText } from '../transports/media.js';
-import type { EndedReason, SpeakMode } from '../session/session-types.js';
+import type { EndedReason } from '../session/session-types.js';
 import type { ProviderAdapter, ProviderContext } from './provider.js';
 import { hasSuccessCode, HEYGEN_FACTS, KONPRO_FACTS, SESSION_NOT_ACTIVE_CODE, type HeygenFamilyFacts } from './facts/heygen.js';
 import { envelopeCode, isEnvelope, optionSeconds, postVendor, runCommand, type VendorApi } from './vendor-rest.js';
@@ -15,12 +15,6 @@ import { envelopeCode, isEnvelope, optionSeconds, postVendor, runCommand, type V
 export type HeygenFlavour = HeygenFamilyFacts;
 export const HEYGEN: HeygenFlavour = HEYGEN_FACTS;
 export const KONPRO: HeygenFlavour = KONPRO_FACTS;
-
-/**
- * UNCERTAIN (providers.md §1.3): the REST docs and KonPro say `task_type` is `repeat` or `chat`; HeyGen's
- * SDK sends `talk` for the LLM answer. We follow the REST docs.
- */
-const TASK_TYPES: Record<SpeakMode, string> = { repeat: 'repeat', chat: 'chat' };
 
 /**
  * The vendor closed the session (idle timeout, duration limit): its "not in correct state" code, or the
@@ -143,7 +137,7 @@ export function createHeygenProvider(context: ProviderContext, flavour: HeygenFl
 
     async speak(text, mode) {
       // Async: the call returns once the task is queued; speaking shows up as data-channel events.
-      await command('streaming.task', flavour.paths.task, { text, task_type: TASK_TYPES[mode], task_mode: 'async' });
+      await command('streaming.task', flavour.paths.task, { text, task_type: flavour.taskTypes[mode], task_mode: 'async' });
       lastActivity = Date.now();
     },
 

@@ -56,6 +56,8 @@ describe('fake vendor', () => {
         [{ version: 'v2', activity_idle_timeout: 20 }, /activity_idle_timeout must be between 30 and 3600/],
         [{ version: 'v2', voice: { rate: 1.6 } }, /rate must be between 0.5 and 1.5/],
         [{ version: 'v2', avatar_id: 5 }, /avatar_id must be a non-empty string/],
+        [{ version: 'v2', avatar_name: 5 }, /avatar_name must be a non-empty string/],
+        [{ version: 'v2', ia_is_livekit_transport: 'yes' }, /ia_is_livekit_transport must be one of/],
         [{}, /version must be v2/],
         [{ version: 'v2', stt_settings: { provider: 'assembly_ai' } }, /provider must be one of/],
       ];
@@ -76,7 +78,7 @@ describe('fake vendor', () => {
       assert.equal(early.status, 400);
       assert.deepEqual(early.body, { code: 400006, message: 'Session is not in correct state', data: null });
       assert.equal((await call('heygen', '/v1/streaming.start', { session_id: sessionId }, bearer)).status, 200);
-      const task = await call('heygen', '/v1/streaming.task', { session_id: sessionId, text: 'Hello', task_type: 'chat' }, bearer);
+      const task = await call('heygen', '/v1/streaming.task', { session_id: sessionId, text: 'Hello', task_type: 'talk' }, bearer);
       assert.equal(task.status, 200);
       assert.equal(typeof task.body.data.task_id, 'string');
       assert.equal((await call('heygen', '/v1/streaming.interrupt', { session_id: sessionId }, bearer)).status, 200);
@@ -85,12 +87,47 @@ describe('fake vendor', () => {
       assert.equal(missing.body.message, 'Session not found');
       assert.equal((await call('heygen', '/v1/streaming.stop', { session_id: sessionId }, bearer)).status, 200);
       assert.deepEqual(await relay, [
-        { type: 'speak', text: 'Hello', taskType: 'chat', taskId: task.body.data.task_id },
+        { type: 'speak', text: 'Hello', taskType: 'talk', taskId: task.body.data.task_id },
         { type: 'interrupt' },
         { type: 'stop', reason: 'user' },
       ]);
       const after = await call('heygen', '/v1/streaming.task', { session_id: sessionId, text: 'x' }, bearer);
       assert.equal(after.body.code, 400006, 'a closed session is not in the correct state');
+    });
+
+    it('accepts exactly the task types each flavour sends (HeyGen talk|repeat, KonPro repeat|chat)', async () => {
+      const flavours = [
+        { vendor: 'heygen', sep: '.', key: heygenKey, body: { version: 'v2' }, accepted: ['talk', 'repeat'], refused: 'chat' },
+        { vendor: 'konpro', sep: '/', key: { 'x-api-key': 'fake-konpro-key' }, body: {}, accepted: ['repeat', 'chat'], refused: 'talk' },
+      ] as const;
+      for (const flavour of flavours) {
+        const path = (name: string) => `/v1/streaming${flavour.sep}${name}`;
+        const token = (await call(flavour.vendor, path('create_token'), {}, flavour.key)).body.data.token as string;
+        const bearer = { authorization: `Bearer ${token}` };
+        const sessionId = (await call(flavour.vendor, path('new'), flavour.body, bearer)).body.data.session_id as string;
+        assert.equal((await call(flavour.vendor, path('start'), { session_id: sessionId }, bearer)).status, 200);
+        for (const taskType of flavour.accepted) {
+          const answer = await call(flavour.vendor, path('task'), { session_id: sessionId, text: 'Hi', task_type: taskType }, bearer);
+          assert.equal(answer.status, 200, `${flavour.vendor} ${taskType}`);
+        }
+        const refused = await call(flavour.vendor, path('task'), { session_id: sessionId, text: 'Hi', task_type: flavour.refused }, bearer);
+        assert.equal(refused.status, 400, `${flavour.vendor} ${flavour.refused}`);
+        assert.match(refused.body.message, /task_type must be one of/);
+      }
+    });
+
+    it('KonPro: new with x-api-key (as its docs); an unbound session token binds to the first session it drives', async () => {
+      const key = { 'x-api-key': 'fake-konpro-key' };
+      const token = (await call('konpro', '/v1/streaming/create_token', {}, key)).body.data.token as string;
+      const bearer = { authorization: `Bearer ${token}` };
+      const one = (await call('konpro', '/v1/streaming/new', {}, key)).body.data.session_id as string;
+      const two = (await call('konpro', '/v1/streaming/new', {}, key)).body.data.session_id as string;
+      assert.equal((await call('konpro', '/v1/streaming/start', { session_id: one }, bearer)).status, 200);
+      const other = await call('konpro', '/v1/streaming/start', { session_id: two }, bearer);
+      assert.equal(other.status, 401, 'once bound, the token drives only its session');
+      const secondToken = (await call('konpro', '/v1/streaming/create_token', {}, key)).body.data.token as string;
+      const taken = await call('konpro', '/v1/streaming/interrupt', { session_id: one }, { authorization: `Bearer ${secondToken}` });
+      assert.equal(taken.status, 401, "a session bound to one token refuses another's");
     });
 
     it("refuses a token on another session's commands", async () => {

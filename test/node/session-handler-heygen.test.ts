@@ -50,11 +50,19 @@ for (const dialect of DIALECTS) {
       assert.equal(tokenCall!.headers['x-api-key'], dialect.key);
       assert.equal(tokenCall!.headers.authorization, undefined);
       const session = env.fake.vendor.sessions(dialect.provider).at(-1)!;
-      assert.equal(newCall!.headers.authorization, `Bearer ${session.token}`);
-      assert.equal(newCall!.headers['x-api-key'], undefined, 'the key is not sent where the session token is enough');
+      if (dialect.provider === 'heygen') {
+        assert.equal(newCall!.headers.authorization, `Bearer ${session.token}`);
+        assert.equal(newCall!.headers['x-api-key'], undefined, 'the key is not sent where the session token is enough');
+      } else {
+        // KonPro's docs show new with x-api-key only; the session token is for the browser's calls.
+        assert.equal(newCall!.headers['x-api-key'], dialect.key);
+        assert.equal(newCall!.headers.authorization, undefined);
+      }
       assert.deepEqual(newCall!.body, {
         version: dialect.version,
         avatar_id: 'Anna_public',
+        // HeyGen's SDK names it avatar_name; KonPro documents only avatar_id.
+        ...(dialect.provider === 'heygen' ? { avatar_name: 'Anna_public' } : {}),
         quality: 'low',
         video_encoding: 'VP8',
         language: 'en',
@@ -69,6 +77,8 @@ for (const dialect of DIALECTS) {
         activity_idle_timeout: 300,
         stt_settings: { provider: 'deepgram', confidence: 0.6 },
         ...(dialect.provider === 'konpro' ? { livekit_settings: { room: 'own-room' } } : {}),
+        // The microphone is published in the LiveKit room, not over the SDK's WebSocket (HeyGen only).
+        ...(dialect.provider === 'heygen' ? { ia_is_livekit_transport: true } : {}),
       });
 
       const description = parseSessionDescription(answer.json, dialect.provider);
@@ -76,7 +86,8 @@ for (const dialect of DIALECTS) {
         provider: dialect.provider,
         sessionId: session.id,
         transport: { kind: 'livekit', url: `ws://${new URL(env.fake.url).host}/fake-vendor/${dialect.provider}/livekit`, token: `fake-livekit.${session.id}` },
-        sessionToken: session.token,
+        // KonPro's token binds on the browser's first call, so the fake has not bound it yet.
+        sessionToken: dialect.provider === 'heygen' ? session.token : answer.json.sessionToken,
         apiBaseUrl: env.baseUrl(dialect.provider),
         expiresAt: new Date(NOW + 600_000).toISOString(),
         options: { idleTimeout: 300, sessionDurationLimit: 600 },
@@ -104,6 +115,7 @@ for (const dialect of DIALECTS) {
           body: JSON.stringify({ session_id: json.sessionId, ...body }),
         });
       assert.equal((await call('start', {})).status, 200);
+      assert.equal(env.fake.vendor.session(json.sessionId)!.token, json.sessionToken, 'the browser token is the one bound to the session');
       assert.equal((await call('task', { text: 'Hello there', task_type: 'repeat' })).status, 200);
       const stop = await post(env.handler, { provider: dialect.provider, sessionId: json.sessionId }, { path: '/api/avatar/stop' });
       assert.equal(stop.status, 200, stop.text);
@@ -143,13 +155,34 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(answer.json, { provider: dialect.provider, sessionId: json.sessionId, stopped: true });
     });
 
-    it('maps an unknown session on stop to vendor-error with the vendor status and body', async () => {
+    it('treats code 400006 on stop as already ended whatever the HTTP status', async () => {
+      // The fake answers an unknown session with HTTP 404 + 400006; a 200 carrying it counts the same.
+      const unknown = await post(env.handler, { provider: dialect.provider, sessionId: 'no-such-session' }, { path: '/api/avatar/stop' });
+      assert.equal(unknown.status, 200, unknown.text);
+      assert.deepEqual(unknown.json, { provider: dialect.provider, sessionId: 'no-such-session', stopped: true });
+      env.fake.vendor.failNext({ vendor: dialect.provider, path: path('stop'), status: 200, body: { code: 400006, message: 'Session is not in correct state' } });
+      const inOk = await post(env.handler, { provider: dialect.provider, sessionId: 'ended-session' }, { path: '/api/avatar/stop' });
+      assert.equal(inOk.status, 200, inOk.text);
+      assert.equal(inOk.json.stopped, true);
+    });
+
+    it('maps another stop failure to vendor-error with the vendor status and body', async () => {
+      env.fake.vendor.failNext({ vendor: dialect.provider, path: path('stop'), status: 404, body: { code: 400100, message: 'Session not found' } });
       const answer = await post(env.handler, { provider: dialect.provider, sessionId: 'no-such-session' }, { path: '/api/avatar/stop' });
       assert.equal(answer.status, 502);
       assert.equal(answer.json.error.code, 'vendor-error');
       assert.equal(answer.json.error.vendorStatus, 404);
       assert.equal(answer.json.error.vendorBody.message, 'Session not found');
-      assert.match(answer.json.error.message, new RegExp(`${dialect.label} stop failed \\(HTTP 404, code 400006\\): Session not found`));
+      assert.match(answer.json.error.message, new RegExp(`${dialect.label} stop failed \\(HTTP 404, code 400100\\): Session not found`));
+    });
+
+    it('reads the emotion from voice.emotion (as session requests send it) as well as the top level', async () => {
+      const nested = await post(env.handler, { provider: dialect.provider, voice: { voiceId: 'v-2', emotion: 'Soothing' } });
+      assert.equal(nested.status, 200, nested.text);
+      assert.deepEqual((env.fake.vendor.requests.at(-1)!.body as { voice: unknown }).voice, { voice_id: 'v-2', emotion: 'soothing' });
+      const bad = await post(env.handler, { provider: dialect.provider, voice: { emotion: 'angry' } });
+      assert.equal(bad.status, 400, bad.text);
+      assert.match(bad.json.error.message, /"voice.emotion" must be one of/);
     });
 
     it('rejects bad fields before calling the vendor', async () => {

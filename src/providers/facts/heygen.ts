@@ -23,6 +23,11 @@ export interface HeygenFamilyFacts {
   /** `version` sent to `new`. */
   version: string;
   sttProviders: readonly string[];
+  /**
+   * The `task_type` each speak mode sends. UNCERTAIN (providers.md §1.3): HeyGen's REST docs say `repeat|chat`
+   * but its SDK sends `talk` for the LLM answer, so HeyGen follows the SDK; KonPro documents `repeat|chat`.
+   */
+  taskTypes: { readonly repeat: string; readonly chat: string };
 }
 
 /** The vendor's code for "Session is not in correct state": the session exists but has already ended. */
@@ -51,6 +56,7 @@ export const HEYGEN_FACTS: HeygenFamilyFacts = {
   // HeyGen's LiveKit flavour.
   version: 'v2',
   sttProviders: ['deepgram', 'gladia'],
+  taskTypes: { repeat: 'repeat', chat: 'talk' },
 };
 
 export const KONPRO_FACTS: HeygenFamilyFacts = {
@@ -65,6 +71,7 @@ export const KONPRO_FACTS: HeygenFamilyFacts = {
   // not said. KonPro is also assumed to use HeyGen's 400006 for a closed session.
   version: 'v1',
   sttProviders: ['deepgram', 'gladia', 'assembly_ai'],
+  taskTypes: { repeat: 'repeat', chat: 'chat' },
 };
 
 /**

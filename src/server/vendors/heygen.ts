@@ -11,14 +11,21 @@ import { describeOrStop, expiresAt, requireSecret, type Vendor } from './vendor.
  * what this table says, so one implementation serves both.
  *
  * Server flow: `create_token` (x-api-key) → one-time session token; `new` with `Authorization: Bearer
- * <session token>`, which binds the token to the session the browser then drives (`start`, `task`,
- * `interrupt`, `keep_alive`, `stop`, all Bearer). The server's stop uses the API key.
+ * <session token>` (HeyGen; KonPro: x-api-key, see `newAuth`), which binds the token to the session the
+ * browser then drives (`start`, `task`, `interrupt`, `keep_alive`, `stop`, all Bearer). The server's stop
+ * uses the API key.
  */
 /** The server's view of a HeyGen-family vendor: its facts (providers/facts/heygen.ts) and its envelope. */
 interface Dialect extends HeygenFamilyFacts {
   envelope: Envelope;
   /** The server-only calls (the key, or the one-time token made with it). */
   serverPaths: { createToken: string; newSession: string };
+  /**
+   * How `new` is authorised. HeyGen's SDK sends the one-time session token (Bearer), which binds it to the
+   * session. KonPro's docs show only `x-api-key` on `new` (seeds/konpro-streaming-new.txt), so it gets the
+   * key; UNCERTAIN (providers.md §2.1): how KonPro then ties the browser's session token to the session.
+   */
+  newAuth: 'session-token' | 'api-key';
 }
 
 /** Success envelopes: `create_token` answers `{error: null, data}`, the rest `{code, message, data}`. */
@@ -37,11 +44,13 @@ export const HEYGEN: Dialect = {
   ...HEYGEN_FACTS,
   envelope: familyEnvelope(HEYGEN_FACTS),
   serverPaths: { createToken: '/v1/streaming.create_token', newSession: '/v1/streaming.new' },
+  newAuth: 'session-token',
 };
 export const KONPRO: Dialect = {
   ...KONPRO_FACTS,
   envelope: familyEnvelope(KONPRO_FACTS),
   serverPaths: { createToken: '/v1/streaming/create_token', newSession: '/v1/streaming/new' },
+  newAuth: 'api-key',
 };
 
 const QUALITIES = ['high', 'medium', 'low'] as const;
@@ -63,9 +72,9 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
       });
     } catch (error) {
       // Stop is idempotent: the browser may have stopped it with its session token, or it idled out.
+      // Whatever the HTTP status: the code is what says "not in correct state".
       const alreadyEnded =
         error instanceof VendorError &&
-        error.vendorStatus === 400 &&
         isObject(error.vendorBody) &&
         Number(error.vendorBody.code) === SESSION_NOT_ACTIVE_CODE;
       if (!alreadyEnded) throw error;
@@ -79,10 +88,13 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
     async create({ config, fields, vendorFields, http, now }) {
       const voice = fields.object('voice');
       const stt = fields.object('sttSettings');
+      const avatarId = fields.string('avatarId', { maxLength: 200 });
       const mapped = compact({
         version: dialect.version,
-        // The docs name it avatar_id (the SDK sends avatar_name); unset means the vendor's default avatar.
-        avatar_id: fields.string('avatarId', { maxLength: 200 }),
+        // The docs name it avatar_id, HeyGen's SDK sends avatar_name (providers.md §1.2): HeyGen gets both,
+        // KonPro (whose docs show only avatar_id) the documented one. Unset means the vendor's default avatar.
+        avatar_id: avatarId,
+        avatar_name: dialect.provider === 'heygen' ? avatarId : undefined,
         quality: fields.oneOf('quality', QUALITIES),
         video_encoding: fields.oneOf('videoEncoding', ENCODINGS),
         language: fields.string('language', { maxLength: 35 }),
@@ -91,7 +103,8 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
         voice: {
           voice_id: voice?.string('voiceId', { maxLength: 200 }),
           rate: voice?.number('rate', { min: 0.5, max: 1.5 }),
-          emotion: fields.oneOf('emotion', EMOTIONS),
+          // session-request.ts advertises voice.emotion; the older top-level `emotion` still works.
+          emotion: voice?.oneOf('emotion', EMOTIONS) ?? fields.oneOf('emotion', EMOTIONS),
           elevenlabs_settings: elevenlabsSettings(fields.object('elevenlabsSettings')),
         },
         activity_idle_timeout: fields.number('idleTimeout', { min: 30, max: 3600, integer: true }),
@@ -101,6 +114,9 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
           confidence: stt.number('confidence', { min: 0, max: 1 }),
         },
         livekit_settings: dialect.provider === 'konpro' ? config.livekitSettings : undefined,
+        // HeyGen (providers.md §1.2): false (the SDK's default) expects the microphone over a WebSocket we
+        // never open; we publish it in the LiveKit room. UNCERTAIN for KonPro, whose docs do not list it.
+        ia_is_livekit_transport: dialect.provider === 'heygen' ? true : undefined,
       });
       const body = mergeVendorFields(mapped, vendorFields);
       const baseUrl = baseUrlOf(config);
@@ -119,7 +135,7 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
         envelope: dialect.envelope,
         what: 'new',
         url: joinUrl(baseUrl, dialect.serverPaths.newSession),
-        headers: { authorization: `Bearer ${sessionToken}` },
+        headers: dialect.newAuth === 'api-key' ? { 'x-api-key': config.apiKey } : { authorization: `Bearer ${sessionToken}` },
         body,
       });
       const data: Json = isObject(answer.data) ? answer.data : {};

@@ -40,14 +40,14 @@ describe('HeyGen adapter: REST commands', () => {
     expect(requests[0].url).to.equal(`${HEYGEN.defaultBaseUrl}/v1/streaming.start`);
   });
 
-  it('speaks with streaming.task: task_type repeat or chat, task_mode async, session_id', async () => {
+  it('speaks with streaming.task: task_type repeat, or talk for chat (as the SDK sends), task_mode async, session_id', async () => {
     const { provider, requests } = adapter();
     await provider.speak('Hello there.', 'repeat');
     await provider.speak('What can you do?', 'chat');
     expect(requests.map((r) => r.path)).to.deep.equal(['/heygen/v1/streaming.task', '/heygen/v1/streaming.task']);
     expect(requests[0].headers.authorization).to.equal('Bearer session-token-1');
     expect(requests[0].body).to.deep.equal({ session_id: 'sess-1', text: 'Hello there.', task_type: 'repeat', task_mode: 'async' });
-    expect(requests[1].body).to.deep.equal({ session_id: 'sess-1', text: 'What can you do?', task_type: 'chat', task_mode: 'async' });
+    expect(requests[1].body).to.deep.equal({ session_id: 'sess-1', text: 'What can you do?', task_type: 'talk', task_mode: 'async' });
   });
 
   it('interrupts with streaming.interrupt and resolves ok', async () => {
@@ -222,7 +222,8 @@ describe('HeyGen through <streaming-avatar> with the fake vendor emulation', () 
     const started = nextEvent(el, 'avatar-speak-start');
     await el.speak('Tell me a long story about the sea, please.', { mode: 'chat' });
     await started;
-    expect(fake.requests.at(-1)?.body).to.include({ task_type: 'chat' });
+    // HeyGen's chat is the SDK's talk; the fake vendor refuses chat for HeyGen.
+    expect(fake.requests.at(-1)?.body).to.include({ task_type: 'talk' });
     const user = log.of('avatar-transcript').filter((t) => t.role === 'user');
     expect(user.at(-1)).to.deep.equal({ role: 'user', text: 'Tell me a long story about the sea, please.', final: true });
     const ended = nextEvent(el, 'avatar-speak-end', 2000);
