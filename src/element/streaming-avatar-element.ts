@@ -128,7 +128,10 @@ export class StreamingAvatarElement extends LitElement {
   /** Milliseconds the token endpoint may take before `token-timeout` (default 15000). */
   @property({ attribute: 'token-timeout', reflect: true }) tokenTimeout?: string;
 
-  /** Milliseconds the transport may take to join, and then to show the first frame (default 20000 each). */
+  /**
+   * Milliseconds the transport may take to join, and then to show the first frame (default 20000 each). An SDK
+   * transport that reconnects for longer ends the session with `transport-disconnected`.
+   */
   @property({ attribute: 'connect-timeout', reflect: true }) connectTimeout?: string;
 
   /** Seconds of inactivity after which the vendor may end the session (30–3600; vendors that accept it). */

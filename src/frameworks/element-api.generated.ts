@@ -24,7 +24,7 @@ export interface StreamingAvatarAttributes {
   'token-url'?: StreamingAvatarElement['tokenUrl'];
   /** Milliseconds the token endpoint may take before `token-timeout` (default 15000). */
   'token-timeout'?: StreamingAvatarElement['tokenTimeout'];
-  /** Milliseconds the transport may take to join, and then to show the first frame (default 20000 each). */
+  /** Milliseconds the transport may take to join, and then to show the first frame (default 20000 each). An SDK transport that reconnects for longer ends the session with `transport-disconnected`. */
   'connect-timeout'?: StreamingAvatarElement['connectTimeout'];
   /** Seconds of inactivity after which the vendor may end the session (30–3600; vendors that accept it). */
   'idle-timeout'?: StreamingAvatarElement['idleTimeout'];
