@@ -87,7 +87,6 @@ export type LiveKitConnectionError = Pick<ConnectionError, 'name' | 'message' | 
  */
 export const loadLiveKitSdk = (): Promise<LiveKitSdk> => import('livekit-client');
 
-
 class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentials> {
   #room?: LiveKitRoom;
   /** The published microphone as the SDK's own track, whose current MediaStreamTrack is the one to unpublish. */
