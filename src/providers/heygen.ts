@@ -146,10 +146,15 @@ export function createHeygenProvider(context: ProviderContext, flavour: HeygenFl
       return 'ok';
     },
 
-    async keepAlive() {
-      await command('streaming.keep_alive', flavour.paths.keepAlive, {});
-      lastActivity = Date.now();
-    },
+    // A session created with `disable_idle_timeout` is never ended for idling: no pings, no keep-alive.
+    ...(description.options?.idleTimeoutDisabled
+      ? {}
+      : {
+          async keepAlive() {
+            await command('streaming.keep_alive', flavour.paths.keepAlive, {});
+            lastActivity = Date.now();
+          },
+        }),
 
     async close() {
       if (vendorClosed || !description.sessionToken) return;

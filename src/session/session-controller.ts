@@ -405,8 +405,7 @@ export class SessionController {
   /** Keep-alive pings and the vendor's time limit, for a session that is now on screen. */
   #startSessionTimers(session: Session): void {
     const { provider, description, config } = session;
-    // A vendor told not to end idle sessions needs no pings (HeyGen's `disable_idle_timeout`).
-    if (provider?.keepAlive && description && !description.options?.idleTimeoutDisabled) {
+    if (provider?.keepAlive && description) {
       const idle = Number(description.options?.idleTimeout ?? config.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_SECONDS);
       session.keepAlive = new KeepAlive({
         idleTimeoutSeconds: Number.isFinite(idle) && idle > 0 ? idle : DEFAULT_IDLE_TIMEOUT_SECONDS,

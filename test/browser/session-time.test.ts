@@ -100,22 +100,6 @@ describe('session time in the element', () => {
     expect(pings).to.have.length(2);
   });
 
-  it('sends no keep-alive when the vendor was told not to end idle sessions', async () => {
-    const pings: number[] = [];
-    await keepAliveProvider('keepy-off', pings);
-    const endpoint = stubTokenEndpoint('/api/avatar');
-    cleanups.push(() => endpoint.restore());
-    endpoint.reply({ json: { provider: 'keepy-off', sessionId: 'k', transport: { kind: 'local' }, options: { idleTimeoutDisabled: true } } });
-    el = await fixture<StreamingAvatarElement>(html`<streaming-avatar provider="keepy-off" token-url="/api/avatar"></streaming-avatar>`);
-    const clock = sinon.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    cleanups.push(() => clock.restore());
-    await el.start();
-    document.dispatchEvent(new PointerEvent('pointermove'));
-    await clock.tickAsync(300_000);
-    expect(pings).to.deep.equal([]);
-    expect(el.state).to.equal('connected');
-  });
-
   it('warns with avatar-session-expiring before expiresAt, then ends with reason timeout', async () => {
     const clock = sinon.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     cleanups.push(() => clock.restore());

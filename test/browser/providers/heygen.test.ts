@@ -66,6 +66,12 @@ describe('HeyGen adapter: REST commands', () => {
     expect(requests[0].body).to.deep.equal({ session_id: 'sess-1' });
   });
 
+  it('has no keep-alive for a session created with disableIdleTimeout (the vendor never ends it for idling)', async () => {
+    const { provider } = adapter({ options: { idleTimeoutDisabled: true } });
+    expect(provider.keepAlive).to.equal(undefined);
+    expect(adapter().provider.keepAlive).to.be.a('function');
+  });
+
   it('stops with streaming.stop on close, even though the session signal is already aborted', async () => {
     const { provider, requests, abort } = adapter();
     abort.abort();
