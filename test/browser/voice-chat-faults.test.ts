@@ -55,6 +55,23 @@ function watchGetUserMedia({ hold = false } = {}) {
   };
 }
 
+/**
+ * Starts voice chat while the microphone prompt is held, runs `interrupt` before the visitor answers, then
+ * answers: the start rejects with a non-fatal `aborted` and the one track the browser handed out is ended.
+ */
+async function expectPromptInterrupted(
+  el: StreamingAvatarElement,
+  mic: ReturnType<typeof watchGetUserMedia>,
+  interrupt: () => Promise<void>,
+): Promise<void> {
+  const voice = el.startVoiceChat().catch((e: AvatarError) => e);
+  await waitFor(() => mic.calls === 1, 5000, 'getUserMedia called');
+  await interrupt();
+  await mic.release();
+  expect(await voice).to.include({ code: 'aborted', fatal: false });
+  expect(mic.tracks.map((t) => `${t.kind} ${t.readyState}`)).to.deep.equal(['audio ended']);
+}
+
 /** A module import failing as the browser fails a missing chunk. */
 const missingChunk = () => Promise.reject(new TypeError('Failed to fetch dynamically imported module: /chunks/gone.js'));
 
@@ -128,13 +145,7 @@ describe('voice chat faults', () => {
       cleanups.push(mic.restore);
       const { el, calls } = await localSession();
       const log = recordEvents(el, ['avatar-error']);
-      const voice = el.startVoiceChat().catch((e: AvatarError) => e);
-      await waitFor(() => mic.calls === 1, 5000, 'getUserMedia called');
-      await el.stop();
-      await mic.release();
-      const error = await voice;
-      expect(error).to.include({ code: 'aborted', fatal: false });
-      expect(mic.tracks.map((t) => `${t.kind} ${t.readyState}`)).to.deep.equal(['audio ended']);
+      await expectPromptInterrupted(el, mic, () => el.stop());
       expect(calls.start, 'the vendor was not asked to listen').to.equal(0);
       expect(log.of('avatar-error')).to.deep.equal([]);
       expect(el.voiceChatState.active).to.equal(false);
@@ -147,14 +158,9 @@ describe('voice chat faults', () => {
         const mic = watchGetUserMedia({ hold: true });
         cleanups.push(mic.restore);
         harness = startHarness(setup());
-        await harness.el.start();
-        const voice = harness.el.startVoiceChat().catch((e: AvatarError) => e);
-        await waitFor(() => mic.calls === 1, 5000, 'getUserMedia called');
-        await harness.el.stop();
-        await mic.release();
-        const error = await voice;
-        expect(error).to.include({ code: 'aborted', fatal: false });
-        expect(mic.tracks.map((t) => `${t.kind} ${t.readyState}`)).to.deep.equal(['audio ended']);
+        const { el } = harness;
+        await el.start();
+        await expectPromptInterrupted(el, mic, () => el.stop());
         expect(fakeLiveTracks()).to.deep.equal([]);
         expect(harness.events.of('avatar-error')).to.deep.equal([]);
       });
@@ -167,13 +173,7 @@ describe('voice chat faults', () => {
       cleanups.push(mic.restore);
       const { el, calls } = await localSession();
       const log = recordEvents(el, ['avatar-error']);
-      const voice = el.startVoiceChat().catch((e: AvatarError) => e);
-      await waitFor(() => mic.calls === 1, 5000, 'getUserMedia called');
-      await el.stopVoiceChat();
-      await mic.release();
-      const error = await voice;
-      expect(error).to.include({ code: 'aborted', fatal: false });
-      expect(mic.tracks.map((t) => `${t.kind} ${t.readyState}`)).to.deep.equal(['audio ended']);
+      await expectPromptInterrupted(el, mic, () => el.stopVoiceChat());
       expect(calls.start, 'the vendor was not asked to listen').to.equal(0);
       expect(log.of('avatar-error')).to.deep.equal([]);
       expect(el.state).to.equal('connected');
@@ -223,14 +223,9 @@ describe('voice chat faults', () => {
         const mic = watchGetUserMedia({ hold: true });
         cleanups.push(mic.restore);
         harness = startHarness(setup());
-        await harness.el.start();
-        const voice = harness.el.startVoiceChat().catch((e: AvatarError) => e);
-        await waitFor(() => mic.calls === 1, 5000, 'getUserMedia called');
-        await harness.el.stopVoiceChat();
-        await mic.release();
-        const error = await voice;
-        expect(error).to.include({ code: 'aborted', fatal: false });
-        expect(mic.tracks.map((t) => `${t.kind} ${t.readyState}`)).to.deep.equal(['audio ended']);
+        const { el } = harness;
+        await el.start();
+        await expectPromptInterrupted(el, mic, () => el.stopVoiceChat());
         expect(harness.el.state).to.equal('connected');
         expect(harness.events.of('avatar-error')).to.deep.equal([]);
       });

@@ -81,7 +81,6 @@ export class FakeRemoteTrack extends FakeEmitter<AgoraRemoteTrackEvents> {
 }
 
 export class FakeAgoraClient extends FakeEmitter<AgoraClientEvents> implements AgoraClient<FakeMicTrack> {
-  connectionState: ConnectionState = 'DISCONNECTED';
   joined?: { appId: string; channel: string; token: string | null; uid: UID | null | undefined };
   leaveCalls = 0;
   readonly sent: { message: Uint8Array; needRetry?: boolean }[] = [];
@@ -112,7 +111,6 @@ export class FakeAgoraClient extends FakeEmitter<AgoraClientEvents> implements A
       default: {
         const avatar = this.fake.avatarUid === undefined ? 1001 : this.fake.avatarUid;
         if (avatar !== null) void Promise.resolve().then(() => this.publishUser(avatar));
-        this.connectionState = 'CONNECTED';
         return Promise.resolve(uid ?? 7);
       }
     }
@@ -124,7 +122,6 @@ export class FakeAgoraClient extends FakeEmitter<AgoraClientEvents> implements A
     this.cancelJoin = undefined;
     for (const media of this.users.values()) media.stop();
     this.users.clear();
-    this.connectionState = 'DISCONNECTED';
     this.emit('connection-state-change', 'DISCONNECTED', 'CONNECTED', 'LEAVE' as ConnectionDisconnectedReason);
   };
 
@@ -199,7 +196,6 @@ export class FakeAgoraClient extends FakeEmitter<AgoraClientEvents> implements A
   }
 
   state(current: ConnectionState, previous: ConnectionState, reason?: `${ConnectionDisconnectedReason}`): void {
-    this.connectionState = current;
     if (current === 'DISCONNECTED') {
       for (const media of this.users.values()) media.stop();
       this.users.clear();
