@@ -82,6 +82,6 @@ export class SpeechActivity {
     this.track = track;
     if (wasSpeaking) this.callbacks.onEnd();
     if (!track) return;
-    this.activity = new VoiceActivity(track, { start: () => this.callbacks.onStart(), end: () => this.callbacks.onEnd() }, this.options);
+    this.activity = new VoiceActivity(() => track, { start: () => this.callbacks.onStart(), end: () => this.callbacks.onEnd() }, this.options);
   }
 }

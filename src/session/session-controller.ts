@@ -331,11 +331,10 @@ export class SessionController {
       this.#check(session);
       if (start.cancelled) throw new AvatarError('aborted', 'stopVoiceChat() was called while voice chat started.', { fatal: false });
     };
-    let track: MediaStreamTrack | void;
     let Activity: typeof VoiceActivity;
     let listening = false;
     try {
-      track = await transport.startMicrophone();
+      await transport.startMicrophone();
       stillWanted();
       if (pushToTalk) await transport.setMicrophoneMuted(true);
       ({ VoiceActivity: Activity } = await activityModule);
@@ -351,13 +350,15 @@ export class SessionController {
       throw this.#commandError(session, error, 'startVoiceChat()');
     }
     session.voiceChat = { pushToTalk, micMuted: pushToTalk, bargeIn };
-    if (track) {
-      // Barge-in: the user talking over the avatar interrupts it, where the vendor can be interrupted.
-      session.voiceChat.activity = new Activity(track, {
+    if (transport.microphoneTrack?.()) {
+      // Barge-in: the user talking over the avatar interrupts it, where the vendor can be interrupted. It
+      // follows the transport's current track (SDKs replace it on a device change or a capture again).
+      session.voiceChat.activity = new Activity(() => transport.microphoneTrack!(), {
         start: () => {
           if (!this.#isLive(session) || !session.voiceChat?.bargeIn || !this.#speakingValue) return;
           void this.interrupt().catch(() => undefined);
         },
+        lost: () => this.#warn(session, new AvatarError('mic-failed', 'The microphone stopped; voice chat ended.')),
       });
     }
     this.#host.voiceChatChanged(this.voiceChat);
@@ -541,8 +542,17 @@ export class SessionController {
     return avatarError;
   }
 
+  /** A problem the session survives: a non-fatal `avatar-error`; a microphone that is gone also ends voice chat. */
+  #warn(session: Session, error: AvatarError): void {
+    if (!this.#isLive(session)) return;
+    // First, so that the page's error handler already sees voice chat inactive.
+    if (error.code.startsWith('mic-')) void this.stopVoiceChat();
+    this.#host.dispatch('avatar-error', nonFatal(error).toDetail());
+  }
+
   #transportHost(session: Session): TransportHost {
     return {
+      warning: (error) => this.#warn(session, error),
       mediaChanged: () => {
         if (this.#isLive(session)) void this.#play(session);
       },

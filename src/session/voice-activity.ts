@@ -11,35 +11,48 @@ export interface VoiceActivityOptions {
   intervalMs?: number;
 }
 
+/**
+ * How long the followed track may stay ended (or missing) before `lost`: SDKs stop the old track before
+ * they capture its replacement.
+ */
+const LOST_MS = 2000;
+
 export interface VoiceActivityCallbacks {
   start?(): void;
   end?(): void;
+  /** The followed track ended and no live one replaced it within `LOST_MS` (once, until one is live again). */
+  lost?(): void;
 }
 
 export class VoiceActivity {
   active = false;
   private readonly context: AudioContext;
   private readonly analyser: AnalyserNode;
-  private readonly source: MediaStreamAudioSourceNode;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly samples: Float32Array<ArrayBuffer>;
+  private track?: MediaStreamTrack | null;
+  private node?: MediaStreamAudioSourceNode | null;
   private aboveSince?: number;
   private belowSince?: number;
+  private endedSince?: number;
   private disposed = false;
 
+  /**
+   * `read` gives the track to listen to, read again on every sample: an SDK can replace the track under a
+   * published microphone (a device change, a capture again after the device failed).
+   */
   constructor(
-    track: MediaStreamTrack,
+    private readonly read: () => MediaStreamTrack | null | undefined,
     private readonly callbacks: VoiceActivityCallbacks,
     private readonly options: VoiceActivityOptions = {},
   ) {
     this.context = new AudioContext();
     // A context made without a user gesture starts suspended and would read silence.
     void this.context.resume().catch(() => undefined);
-    this.source = this.context.createMediaStreamSource(new MediaStream([track]));
     this.analyser = this.context.createAnalyser();
     this.analyser.fftSize = 1024;
     this.samples = new Float32Array(this.analyser.fftSize);
-    this.source.connect(this.analyser);
+    // The first sample connects the track.
     this.timer = setInterval(() => this.sample(), options.intervalMs ?? 50);
   }
 
@@ -53,6 +66,22 @@ export class VoiceActivity {
 
   private sample(): void {
     const now = performance.now();
+    const track = this.read();
+    if (track !== this.track) {
+      this.track = track;
+      this.node?.disconnect();
+      this.node = track && this.context.createMediaStreamSource(new MediaStream([track]));
+      this.node?.connect(this.analyser);
+    }
+    // An ended track reads silence: wait a little for its replacement, then report it lost. Infinity:
+    // reported, until a live track comes back.
+    if (track?.readyState !== 'live') {
+      this.endedSince ??= now;
+      if (now - this.endedSince >= LOST_MS) {
+        this.endedSince = Infinity;
+        this.callbacks.lost?.();
+      }
+    } else this.endedSince = undefined;
     const loud = this.level() >= (this.options.threshold ?? 0.02);
     if (loud) {
       this.belowSince = undefined;
@@ -75,7 +104,7 @@ export class VoiceActivity {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.timer);
-    this.source.disconnect();
+    this.node?.disconnect();
     void this.context.close().catch(() => undefined);
   }
 }

@@ -63,7 +63,14 @@ export interface AgoraClient<T> extends AgoraStreamMessages {
   unpublish(track: T): Promise<void>;
 }
 
-export type AgoraMicrophoneTrack = Pick<IMicrophoneAudioTrack, 'setMuted' | 'close' | 'getMediaStreamTrack'>;
+/** The microphone track's events the plugin listens to. */
+export interface AgoraMicTrackEvents {
+  'track-ended': () => void;
+}
+export type AgoraMicrophoneTrack = Pick<IMicrophoneAudioTrack, 'setMuted' | 'close' | 'getMediaStreamTrack'> & {
+  on: EventOverloads<AgoraMicTrackEvents>;
+  off: EventOverloads<AgoraMicTrackEvents>;
+};
 
 export interface AgoraSdk<T extends AgoraMicrophoneTrack> {
   createClient(config: ClientConfig): AgoraClient<T>;
@@ -149,12 +156,9 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
     return errorCode(error) === STREAM_MESSAGE_TOO_LARGE;
   }
 
-  async startMicrophone(options: MicrophoneOptions = {}): Promise<MediaStreamTrack | void> {
+  async startMicrophone(options: MicrophoneOptions = {}): Promise<void> {
     const { microphoneError } = await this.microphone();
-    if (this.#mic) {
-      await this.#mic.setMuted(false);
-      return this.#mic.getMediaStreamTrack();
-    }
+    if (this.#mic) return this.#mic.setMuted(false);
     let track: T;
     try {
       track = await this.sdk!.createMicrophoneAudioTrack({
@@ -174,8 +178,17 @@ class AgoraTransport<T extends AgoraMicrophoneTrack> extends SdkTransport<AgoraS
       throw microphoneError(error);
     }
     this.#mic = track;
+    // After disconnect() (which removes listeners): nothing to listen for.
     if (this.closed) return this.stopMicrophone();
-    return track.getMediaStreamTrack();
+    // The SDK does not capture again after the device went (unplugged, failed, permission revoked).
+    this.on<AgoraMicTrackEvents>(track, {
+      'track-ended': () => this.#mic === track && this.host.warning(new AvatarError('mic-failed', 'The microphone stopped.')),
+    });
+  }
+
+  // `setDevice()` captures anew: a new MediaStreamTrack under the same track.
+  microphoneTrack(): MediaStreamTrack | undefined {
+    return this.#mic?.getMediaStreamTrack();
   }
 
   async stopMicrophone(): Promise<void> {

@@ -139,7 +139,7 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
     await this.#room!.localParticipant.publishData(new Uint8Array(payload), options);
   }
 
-  async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void> {
+  async startMicrophone(options?: MicrophoneOptions): Promise<void> {
     const { microphoneConstraints, microphoneError } = await this.microphone();
     let publication: LiveKitMicPublication | undefined;
     try {
@@ -148,9 +148,13 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
       throw microphoneError(error);
     }
     this.#mic = publication?.track;
-    const track = this.#mic?.mediaStreamTrack;
     if (this.closed) await this.stopMicrophone();
-    return track;
+  }
+
+  // `restartTrack` (a device change, the track ending) swaps the MediaStreamTrack under the same LocalTrack.
+  // A restart that fails only mutes the track (no error event): the session notices the track stays ended.
+  microphoneTrack(): MediaStreamTrack | undefined {
+    return this.#mic?.mediaStreamTrack;
   }
 
   async stopMicrophone(): Promise<void> {

@@ -175,7 +175,7 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
     }
   }
 
-  abstract startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void>;
+  abstract startMicrophone(options?: MicrophoneOptions): Promise<void>;
   abstract stopMicrophone(): Promise<void>;
   abstract setMicrophoneMuted(muted: boolean): Promise<void>;
   abstract resumeAudio(): Promise<void>;

@@ -70,6 +70,12 @@ export interface TransportHost {
   tokenExpiring(): void;
   /** The transport ended without being asked to (network loss, kicked, room closed, token expired). */
   disconnected(reason: EndedReason, error?: AvatarError): void;
+  /**
+   * A problem the session survives, reported to the page as a non-fatal `avatar-error` (whatever the
+   * error's own `fatal`). A microphone code (`mic-*`) says the published microphone is gone for good (the
+   * SDK could not capture it again): voice chat ends.
+   */
+  warning(error: AvatarError): void;
 }
 
 export interface TransportOptions<C extends TransportCredentials = TransportCredentials> {
@@ -92,11 +98,15 @@ export interface Transport {
   connect(signal: AbortSignal): Promise<void>;
   /** Sends one data message reliably. Rejects with `transport-data-too-large` above `maxMessageBytes`. */
   send(payload: Uint8Array): Promise<void>;
+  /** Publishes the microphone. Rejects with `mic-denied`, `mic-not-found`, `insecure-context` or `mic-failed`. */
+  startMicrophone(options?: MicrophoneOptions): Promise<void>;
   /**
-   * Publishes the microphone. Rejects with `mic-denied`, `mic-not-found`, `insecure-context` or `mic-failed`.
-   * Returns the published track where the SDK exposes it (used for barge-in detection).
+   * The published microphone's *current* MediaStreamTrack, where the SDK exposes it (barge-in listens to
+   * it). SDKs replace it under a published microphone (a device change, a capture again after the device
+   * failed), so the session reads it again while voice chat runs instead of keeping the first one. Only
+   * read between `startMicrophone()` and `stopMicrophone()`.
    */
-  startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void>;
+  microphoneTrack?(): MediaStreamTrack | null | undefined;
   stopMicrophone(): Promise<void>;
   setMicrophoneMuted(muted: boolean): Promise<void>;
   /** Called from a user gesture after `audioBlocked(true)`. */

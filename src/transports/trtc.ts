@@ -135,31 +135,31 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
     await (this.#trtc!.sendCustomMessage({ cmdId: CUSTOM_MESSAGE_CMD_ID, data: new Uint8Array(payload).buffer }) as unknown);
   }
 
-  async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void> {
+  async startMicrophone(options?: MicrophoneOptions): Promise<void> {
     const { microphoneConstraints, microphoneError } = await this.microphone();
     const trtc = this.#trtc!;
     try {
-      if (this.#micOn) {
-        await trtc.updateLocalAudio({ mute: false });
-        return trtc.getAudioTrack() ?? undefined;
-      }
+      if (this.#micOn) return await trtc.updateLocalAudio({ mute: false });
       // The voice-chat defaults; TRTC takes the device as `microphoneId`.
       const { deviceId, ...option } = microphoneConstraints(options);
       await trtc.startLocalAudio({ publish: true, option: deviceId ? { ...option, microphoneId: deviceId.exact } : option });
       this.#micOn = true;
     } catch (error) {
       // TRTC's error for a device failure is named by its extra code, else (as any other) by the DOMException
-      // it wraps; without a name, microphoneError() reads the error's own.
+      // it wraps; without a name (undefined), microphoneError() reads the error's own.
       throw microphoneError(
         error,
-        isTrtcError(error)
-          ? (this.#is(error, 'DEVICE_ERROR') && MIC_ERROR_NAMES[error.extraCode ?? 0]) || (error.originError as { name?: unknown } | undefined)?.name
-          : undefined,
+        (this.#is(error, 'DEVICE_ERROR') && MIC_ERROR_NAMES[error.extraCode ?? 0]) ||
+          ((error as TrtcError | null)?.originError as { name?: unknown } | undefined)?.name,
       );
     }
     if (this.closed) return this.stopMicrophone();
-    // The captured track (no argument: our own microphone).
-    return trtc.getAudioTrack() ?? undefined;
+  }
+
+  // No argument: our own microphone's capture, which the SDK replaces when it captures again after the
+  // track ended (or `updateLocalAudio` changed the device).
+  microphoneTrack(): MediaStreamTrack | null | undefined {
+    return this.#trtc?.getAudioTrack();
   }
 
   async stopMicrophone(): Promise<void> {
@@ -181,8 +181,8 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
   // the handlers need few checks of their own.
   #listen(trtc: TrtcClient, sdk: TrtcSdk): void {
     const { host } = this;
-    const main: string = sdk.TYPE.STREAM_TYPE_MAIN;
-    const addVideo = (userId: string) => this.addTrack(userId, trtc.getVideoTrack({ userId, streamType: sdk.TYPE.STREAM_TYPE_MAIN }));
+    const main = sdk.TYPE.STREAM_TYPE_MAIN;
+    const addVideo = (userId: string) => this.addTrack(userId, trtc.getVideoTrack({ userId, streamType: main }));
     this.on<TrtcEvents>(
       trtc,
       {
@@ -232,10 +232,11 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
           );
         },
         error: (error) => {
-          // Room errors the SDK could not recover from (it has left the room). A microphone that could not
-          // be opened again (DEVICE_ERROR) or a decoding failure leaves the session up.
-          if (!this.joined || NON_FATAL_EXTRA_CODES.includes((error as TrtcError).extraCode ?? 0) || this.#is(error, 'DEVICE_ERROR')) return;
-          if (this.#tokenExpired(error)) host.disconnected('timeout', this.fail(error, 'transport-token-expired', 'The TRTC userSig expired'));
+          // Room errors the SDK could not recover from (it has left the room). A decoding failure leaves the
+          // session up, and so does a microphone it could not capture again on any device (DEVICE_ERROR).
+          if (!this.joined || NON_FATAL_EXTRA_CODES.includes((error as TrtcError).extraCode ?? 0)) return;
+          if (this.#is(error, 'DEVICE_ERROR')) host.warning(this.fail(error, 'mic-failed', 'The microphone stopped'));
+          else if (this.#tokenExpired(error)) host.disconnected('timeout', this.fail(error, 'transport-token-expired', 'The TRTC userSig expired'));
           else host.disconnected('network', this.fail(error, 'transport-disconnected', 'The connection to the avatar was lost'));
         },
       },
@@ -244,7 +245,8 @@ class TrtcTransport extends SdkTransport<TrtcSdk, string, TrtcCredentials> {
 
   /** Whether `error` is the SDK's error with this code. */
   #is(error: unknown, code: keyof TrtcSdk['ERROR_CODE']): error is TrtcError {
-    return isTrtcError(error) && error.code === this.sdk?.ERROR_CODE[code];
+    // The SDK is loaded by then. Its codes are 5000 and up: a DOMException's small numeric `code` never matches.
+    return (error as TrtcError | null)?.code === this.sdk!.ERROR_CODE[code];
   }
 
   /** The server's code is the error's `extraCode`, or its origin's when the scheduler refused the userSig. */

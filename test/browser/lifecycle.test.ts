@@ -263,6 +263,21 @@ describe('session lifecycle', () => {
     expect(el.state).to.equal('error');
   });
 
+  it('a transport warning is a non-fatal avatar-error that leaves the state alone; ignored once the session ended', async () => {
+    const el = await make();
+    await el.start();
+    const { host } = scripted.instances[0];
+    const log = recordEvents(el, ['avatar-error', 'avatar-state-change']);
+    // Whatever `fatal` the transport's error says, a warning never ends the session.
+    host.warning(new AvatarError('transport-send-failed', 'The data channel hiccuped.'));
+    expect(log.of('avatar-error')).to.deep.equal([{ code: 'transport-send-failed', message: 'The data channel hiccuped.', fatal: false }]);
+    expect(el.state).to.equal('connected');
+    expect(log.of('avatar-state-change')).to.deep.equal([]);
+    await el.stop();
+    host.warning(new AvatarError('mic-failed', 'Too late.'));
+    expect(log.of('avatar-error')).to.have.length(1);
+  });
+
   it('a vendor-ended session (no error) ends with its reason and state ended', async () => {
     const el = await make();
     await el.start();

@@ -94,8 +94,8 @@ describe('LiveKit transport (fake livekit-client)', () => {
     expect(participant.captureOptions).to.include({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
     const mic = participant.mic!;
     expect(mic.readyState).to.equal('live');
-    // The published track is handed back (the session watches it for barge-in).
-    expect(await harness.transport().startMicrophone()).to.equal(mic);
+    // The published track is what barge-in listens to.
+    expect(harness.transport().microphoneTrack?.()).to.equal(mic);
     await harness.el.setMicMuted(true);
     expect(mic.enabled).to.equal(false);
     await harness.el.setMicMuted(false);

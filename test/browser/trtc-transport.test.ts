@@ -99,7 +99,8 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     expect(local.config).to.deep.include({ publish: true });
     expect(local.config?.option).to.include({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
     expect(videoTracks(harness.video)).to.have.members(before);
-    expect(await harness.transport().startMicrophone()).to.equal(local.track);
+    // The captured track is what barge-in listens to.
+    expect(harness.transport().microphoneTrack?.()).to.equal(local.track);
     await harness.el.setMicMuted(true);
     expect(local.track.enabled).to.equal(false);
     await harness.el.setMicMuted(false);
@@ -198,13 +199,16 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     await expectTornDown();
   });
 
-  it('keeps the session when the SDK reports a device or decoding error', async () => {
+  it('keeps the session when the SDK reports a device or decoding error; the device error is a non-fatal mic-failed', async () => {
     start();
     await harness.el.start();
-    fake.client.emit('error', new FakeRtcError(ERROR_CODE.DEVICE_ERROR, 5309, 'recapture failed'));
+    fake.client.emit('error', new FakeRtcError(ERROR_CODE.DEVICE_ERROR, 5309, `recapture failed, userSig=${credentials.userSig}`));
     fake.client.emit('error', new FakeRtcError(ERROR_CODE.OPERATION_FAILED, 5507, 'video decode failed'));
     expect(harness.el.state).to.equal('connected');
     expect(harness.hostCalls).to.not.include('disconnected');
+    const errors = harness.events.of('avatar-error');
+    expect(errors.map(({ code, fatal }) => ({ code, fatal }))).to.deep.equal([{ code: 'mic-failed', fatal: false }]);
+    expect(errors[0]!.message).to.equal('The microphone stopped: recapture failed, userSig=[redacted]');
     await expectTornDown();
   });
 

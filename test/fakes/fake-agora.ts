@@ -8,7 +8,14 @@ import type {
   MicrophoneAudioTrackInitConfig,
   UID,
 } from 'agora-rtc-sdk-ng';
-import type { AgoraClient, AgoraClientEvents, AgoraMicrophoneTrack, AgoraRemoteTrackEvents, AgoraSdk } from '../../src/transports/agora.js';
+import type {
+  AgoraClient,
+  AgoraClientEvents,
+  AgoraMicrophoneTrack,
+  AgoraMicTrackEvents,
+  AgoraRemoteTrackEvents,
+  AgoraSdk,
+} from '../../src/transports/agora.js';
 import { FakeEmitter } from './emitter.js';
 import { createFakeMedia, type FakeMedia, openFakeMicrophone } from './media.js';
 
@@ -41,13 +48,31 @@ export interface AgoraFakeOptions {
   micError?: 'PERMISSION_DENIED' | 'DEVICE_NOT_FOUND';
 }
 
-export class FakeMicTrack implements AgoraMicrophoneTrack {
+/** The SDK's microphone track: one object; `setDevice()` puts a new MediaStreamTrack under it. */
+export class FakeMicTrack extends FakeEmitter<AgoraMicTrackEvents & AgoraRemoteTrackEvents> implements AgoraMicrophoneTrack {
   muted = false;
   closed = false;
   constructor(
-    readonly track: MediaStreamTrack,
+    public track: MediaStreamTrack,
     readonly config: MicrophoneAudioTrackInitConfig | undefined,
-  ) {}
+  ) {
+    super();
+  }
+
+  /** As the SDK's `setDevice()`/`renewMediaStreamTrack()`: stops the old capture (no `ended`), captures anew. */
+  async setDevice(deviceId: string): Promise<void> {
+    this.track.stop();
+    const { config } = this;
+    this.track = await openFakeMicrophone({ deviceId, echoCancellation: config?.AEC, noiseSuppression: config?.ANS, autoGainControl: config?.AGC });
+    this.track.enabled = !this.muted;
+    this.emit('track-updated', this.track);
+  }
+
+  /** The device went (unplugged, failed, permission revoked): the capture ends and the SDK says `track-ended`. */
+  unplug(): void {
+    this.track.stop();
+    this.emit('track-ended');
+  }
 
   async setMuted(muted: boolean): Promise<void> {
     this.muted = muted;

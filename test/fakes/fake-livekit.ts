@@ -107,6 +107,22 @@ class FakeLocalParticipant implements LiveKitLocalParticipant {
 
   readonly #published = new FakeMicTrack(this);
 
+  /**
+   * `LocalAudioTrack.restartTrack()`, as on a device change or after the capture ended: the old
+   * MediaStreamTrack is stopped first (no `ended` event), then a new capture goes under the same LocalTrack.
+   */
+  async restartMic(): Promise<MediaStreamTrack> {
+    this.mic!.stop();
+    this.mic = await openFakeMicrophone(this.captureOptions as MediaTrackConstraints);
+    return this.mic;
+  }
+
+  /** The device went and the SDK's restart on the default device failed: it mutes the (ended) track, no event. */
+  loseMic(): void {
+    this.mic!.stop();
+    this.mic!.enabled = false;
+  }
+
   async unpublishTrack(track: MediaStreamTrack, stopOnUnpublish?: boolean): Promise<unknown> {
     if (track !== this.mic) return undefined;
     this.unpublished++;

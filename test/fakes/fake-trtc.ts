@@ -129,6 +129,23 @@ export class FakeTrtcClient extends FakeEmitter<TrtcEvents> implements TrtcClien
     this.emit('track', { userId: '', track, sourceTrack: track });
   };
 
+  /**
+   * The SDK's capture again after our microphone's track ended (device unplugged or failed): a new
+   * MediaStreamTrack replaces the local one, reported with `track` (userId ''). With `fail`, no device could
+   * be captured: the track stays ended and the SDK emits DEVICE_ERROR 5309.
+   */
+  async recaptureMic({ fail = false } = {}): Promise<MediaStreamTrack | undefined> {
+    const local = this.localAudio!;
+    local.track.stop();
+    if (fail) {
+      this.emit('error', new FakeRtcError(ERROR_CODE.DEVICE_ERROR, 5309, 'recapture failed: NotReadableError: Could not start audio source'));
+      return undefined;
+    }
+    local.track = await openFakeMicrophone(local.track.getConstraints());
+    this.emit('track', { userId: '', track: local.track, sourceTrack: local.track });
+    return local.track;
+  }
+
   updateLocalAudio = async (config: UpdateLocalAudioConfig): Promise<void> => {
     if (this.localAudio && typeof config.mute === 'boolean') this.localAudio.track.enabled = !config.mute;
   };

@@ -15,12 +15,17 @@ export function installFakeMicrophone() {
   oscillator.start();
   const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
   const constraints: MediaStreamConstraints[] = [];
+  const tracks: MediaStreamTrack[] = [];
   navigator.mediaDevices.getUserMedia = async (request?: MediaStreamConstraints) => {
     constraints.push(request ?? {});
-    return new MediaStream([destination.stream.getAudioTracks()[0].clone()]);
+    const track = destination.stream.getAudioTracks()[0].clone();
+    tracks.push(track);
+    return new MediaStream([track]);
   };
   return {
     constraints,
+    /** Every track handed out, in order (each a capture of the same voice). */
+    tracks,
     /** Talks for `ms` milliseconds. */
     async talk(ms: number) {
       gain.gain.setValueAtTime(0.3, context.currentTime);
@@ -29,6 +34,7 @@ export function installFakeMicrophone() {
     },
     restore() {
       navigator.mediaDevices.getUserMedia = real;
+      for (const track of tracks) track.stop();
       oscillator.stop();
       void context.close();
     },

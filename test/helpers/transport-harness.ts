@@ -21,6 +21,10 @@ export interface Harness {
   hostCalls: string[];
   /** The transport the session created (through the provider's context). */
   transport(): Transport;
+  /** The test provider's context (its `events` report speaking, as a vendor's messages would). */
+  context(): ProviderContext;
+  /** How many times the session asked the provider to interrupt the avatar. */
+  readonly interrupts: number;
   events: ReturnType<typeof recordEvents>;
   /** How the session ended: the element's state, its error code and the `avatar-ended` reason. */
   outcome(): { state: string; code?: string; reason?: string };
@@ -44,6 +48,7 @@ export function startHarness({ credentials, create, joinTimeoutMs, attributes = 
   const received: Uint8Array[] = [];
   const hostCalls: string[] = [];
   let context: ProviderContext | undefined;
+  let interrupts = 0;
   const unregisterTransport = registerTransport(kind, async () => ({
     createTransport: (options) =>
       create({ ...options, host: recordHost(options.host, hostCalls), joinTimeoutMs: joinTimeoutMs ?? options.joinTimeoutMs }),
@@ -57,7 +62,10 @@ export function startHarness({ credentials, create, joinTimeoutMs, attributes = 
         return {
           receive: (payload) => void received.push(payload),
           speak: async () => undefined,
-          interrupt: async () => 'ok',
+          interrupt: async () => {
+            interrupts++;
+            return 'ok';
+          },
           dispose: () => undefined,
         };
       },
@@ -85,8 +93,14 @@ export function startHarness({ credentials, create, joinTimeoutMs, attributes = 
     outcome: () => ({ state: el.state, code: el.error?.code, reason: events.of('avatar-ended')[0]?.reason }),
     timers,
     transport() {
+      return this.context().transport;
+    },
+    context() {
       if (!context) throw new Error('No session was created');
-      return context.transport;
+      return context;
+    },
+    get interrupts() {
+      return interrupts;
     },
     async dispose() {
       await el.stop();

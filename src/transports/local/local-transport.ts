@@ -84,7 +84,7 @@ export class LocalTransport implements Transport {
       avatarPc.ontrack = (e) => {
         // The viewer's microphone, as the avatar hears it (silent until voice chat puts a track on it).
         if (e.track.kind !== 'audio' || this.hearing) return;
-        this.hearing = new VoiceActivity(e.track, {
+        this.hearing = new VoiceActivity(() => e.track, {
           start: () => this.protocol?.userSpeech?.(true),
           end: () => this.protocol?.userSpeech?.(false),
         });
@@ -141,7 +141,7 @@ export class LocalTransport implements Transport {
     channel.send(payload as Uint8Array<ArrayBuffer>);
   }
 
-  async startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack> {
+  async startMicrophone(options?: MicrophoneOptions): Promise<void> {
     if (!this.micSender) throw new AvatarError('mic-failed', 'The session is not connected.', { fatal: false });
     const { openMicrophone } = await loadMicrophone();
     if (this.closed) throw closedWhileStarting();
@@ -155,7 +155,11 @@ export class LocalTransport implements Transport {
     this.mic = track;
     await this.micSender.replaceTrack(track);
     if (this.avatar) this.avatar.listening = true;
-    return track;
+  }
+
+  /** Our own capture: nothing here replaces it (one that ends stays ended, and the session ends voice chat). */
+  microphoneTrack(): MediaStreamTrack | undefined {
+    return this.mic;
   }
 
   async stopMicrophone(): Promise<void> {

@@ -79,6 +79,7 @@ describe('installFakeVendorTransports()', () => {
       reconnected() {},
       tokenExpiring() {},
       disconnected() {},
+      warning() {},
     },
   });
 
