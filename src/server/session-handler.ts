@@ -194,7 +194,7 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
         return errorResponse(badRequest(`Use POST (got ${request.method}).`, 405), { headers: { ...cors, allow: 'POST' } });
       }
       await checkRateLimit(request, route);
-      const body = await readJsonObject(request, maxBodyBytes);
+      const body = await readJsonObject(request, maxBodyBytes, route === 'stop' ? 'beacon' : 'json');
       const response = route === 'stop' ? await stop(request, body, redactor) : await create(request, body, redactor);
       return withHeaders(response, cors);
     } catch (error) {

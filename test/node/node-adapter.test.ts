@@ -27,7 +27,7 @@ describe('toNodeHandler', () => {
       const stopped = await fetch(`${url}/api/avatar/stop`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ provider: 'akool', sessionId }) });
       assert.equal(stopped.status, 200);
       assert.equal(env.fake.vendor.session(sessionId)!.state, 'closed');
-      const bad = await fetch(`${url}/api/avatar`, { method: 'POST', body: 'x'.repeat(20_000) });
+      const bad = await fetch(`${url}/api/avatar`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(20_000) });
       assert.equal(bad.status, 413);
     } finally {
       await close(server);

@@ -66,11 +66,11 @@ describe('session handler', () => {
           controller.close();
         },
       });
-      const request = new Request('https://site.example/api/avatar', { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+      const request = new Request('https://site.example/api/avatar', { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
       assert.equal(request.headers.get('content-length'), null);
       const counted = await read(await env.handler(request));
       assert.equal(counted.status, 413);
-      const small = await read(await handlerWith({ maxBodyBytes: 64 })(new Request('https://site.example/api/avatar', { method: 'POST', body: JSON.stringify({ provider: 'heygen', avatarId: 'a'.repeat(80) }) })));
+      const small = await read(await handlerWith({ maxBodyBytes: 64 })(new Request('https://site.example/api/avatar', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'heygen', avatarId: 'a'.repeat(80) }) })));
       assert.equal(small.status, 413);
     });
 
@@ -87,6 +87,22 @@ describe('session handler', () => {
         const answer = await post(env.handler, JSON.stringify({ provider: 'akool', sessionId: json.sessionId }), { path: '/api/avatar/stop', headers });
         assert.equal(answer.status, 200, answer.text);
         assert.equal(env.fake.vendor.session(json.sessionId)!.state, 'closed');
+      }
+    });
+
+    it('creates only from an application/json body: a cross-site form or no-cors fetch cannot start a paid session', async () => {
+      const create = JSON.stringify({ provider: 'akool', avatarId: 'a' });
+      // What a cross-site page can send without a preflight: <form enctype="text/plain"> (whose name=value
+      // can spell JSON), sendBeacon, or fetch(…, {mode: 'no-cors'}) with a typeless Blob body.
+      const forged = ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined];
+      for (const type of forged) {
+        const answer = await post(env.handler, create, { headers: type ? { 'content-type': type } : {} });
+        assert.equal(answer.status, 415, `${type}: ${answer.text}`);
+        assert.equal(answer.json.error.code, 'bad-request');
+      }
+      assert.equal(env.fake.vendor.requests.length, 0, 'no vendor session was created');
+      for (const type of ['application/json', 'application/json; charset=utf-8', 'application/vnd.api+json']) {
+        assert.equal((await post(env.handler, create, { headers: { 'content-type': type } })).status, 200, type);
       }
     });
 
