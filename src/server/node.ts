@@ -41,8 +41,11 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   });
 }
 
-/** Builds a `Request` from Node's request (exported for the dev server's koa middleware). */
-export function toRequest(req: NodeRequest, { trustProxy = false }: NodeHandlerOptions = {}): Request {
+/**
+ * Builds a `Request` from Node's request (exported for the dev server's koa middleware). `signal` becomes
+ * the request's signal: abort it when the client goes away, so the handler stops its vendor calls.
+ */
+export function toRequest(req: NodeRequest, { trustProxy = false }: NodeHandlerOptions = {}, signal?: AbortSignal): Request {
   const encrypted = 'encrypted' in req.socket && Boolean((req.socket as { encrypted?: boolean }).encrypted);
   const proto = (trustProxy && firstHeader(req.headers['x-forwarded-proto'])) || (encrypted ? 'https' : 'http');
   const host = (trustProxy && firstHeader(req.headers['x-forwarded-host'])) || req.headers.host || 'localhost';
@@ -55,7 +58,7 @@ export function toRequest(req: NodeRequest, { trustProxy = false }: NodeHandlerO
   }
 
   const method = req.method ?? 'GET';
-  const init: RequestInit & { duplex?: 'half' } = { method, headers };
+  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
   if (method !== 'GET' && method !== 'HEAD') {
     if (req.body !== undefined && req.readableEnded) {
       // A body parser (express.json(), express.text()) consumed the stream already.
@@ -103,8 +106,13 @@ export async function sendResponse(response: Response, res: ServerResponse): Pro
 /** `(req, res, next?)` for `http.createServer`, Express and Connect. */
 export function toNodeHandler(handler: SessionHandler, options: NodeHandlerOptions = {}) {
   return (req: NodeRequest, res: ServerResponse, next?: (error?: unknown) => void): void => {
+    // The client went away before the answer was written: the handler must not go on creating a session.
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
     Promise.resolve()
-      .then(() => handler(toRequest(req, options)))
+      .then(() => handler(toRequest(req, options, gone.signal)))
       .then((response) => sendResponse(response, res))
       .catch((error: unknown) => {
         if (next) return next(error);

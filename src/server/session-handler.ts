@@ -2,7 +2,7 @@ import { AvatarError } from '../errors/avatar-error.js';
 import type { SessionRequest } from '../session/session-types.js';
 import { readJsonObject } from './body.js';
 import { badRequest, errorResponse, jsonResponse } from './errors.js';
-import { isObject, VendorError, type Json, type VendorHttp } from './http.js';
+import { clientGone, isObject, VendorError, type Json, type VendorHttp } from './http.js';
 import { Redactor } from './redact.js';
 import {
   SERVER_PROVIDERS,
@@ -117,8 +117,8 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
     return config as NonNullable<ProviderConfigs[P]>;
   }
 
-  function http(redactor: Redactor): VendorHttp {
-    return { fetch: fetchImpl, timeoutMs, redactor };
+  function http(redactor: Redactor, signal?: AbortSignal): VendorHttp {
+    return { fetch: fetchImpl, timeoutMs, redactor, signal };
   }
 
   async function create(request: Request, raw: Json, redactor: Redactor): Promise<Response> {
@@ -138,17 +138,17 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       config,
       fields: new Fields(body as Json),
       vendorFields,
-      http: http(redactor),
+      // A client that leaves stops what is still to come (no further vendor call, no session).
+      http: http(redactor, request.signal),
       now: now(),
     });
-    if (options.afterCreate) {
-      try {
-        await options.afterCreate(request, description);
-      } catch (error) {
-        // Nobody will get this session: stop it rather than let it run (and bill) until it times out.
-        await vendor.stop({ config, sessionId: description.sessionId, http: http(redactor) }).catch(() => undefined);
-        throw error;
-      }
+    try {
+      if (options.afterCreate) await options.afterCreate(request, description);
+      if (request.signal.aborted) throw clientGone();
+    } catch (error) {
+      // Nobody will get this session: stop it rather than let it run (and bill) until it times out.
+      await vendor.stop({ config, sessionId: description.sessionId, http: http(redactor) }).catch(() => undefined);
+      throw error;
     }
     return jsonResponse(description);
   }

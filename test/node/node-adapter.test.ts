@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { toNodeHandler, type NodeRequest } from '../../src/server/index.js';
-import { useEnv } from './support/fake-env.js';
+import { useEnv, withEnv } from './support/fake-env.js';
 
 async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
   const server = createServer(listener);
@@ -58,6 +58,58 @@ describe('toNodeHandler', () => {
     } finally {
       await close(server);
     }
+  });
+
+  /** Polls `check` for up to `ms`; answers whether it came true. */
+  const eventually = async (check: () => boolean, ms = 2000) => {
+    for (const end = Date.now() + ms; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 20))) if (check()) return true;
+    return check();
+  };
+
+  it('a client that leaves while the vendor creates the session gets that session stopped, not left to bill', async () => {
+    await withEnv({ fake: { latencyMs: 300 } }, async (slow) => {
+      const { server, url } = await listen(toNodeHandler(slow.handler));
+      try {
+        const leaving = fetch(`${url}/api/avatar`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ provider: 'akool', avatarId: 'a' }),
+          signal: AbortSignal.timeout(100),
+        });
+        await assert.rejects(leaving);
+        assert.ok(await eventually(() => slow.fake.vendor.sessions('akool').length === 1), 'the create reached the vendor');
+        const [session] = slow.fake.vendor.sessions('akool');
+        assert.ok(await eventually(() => session!.state === 'closed'), `the orphan session was stopped (state ${session!.state})`);
+        assert.deepEqual(
+          slow.fake.vendor.requests.map((request) => request.path),
+          ['/api/open/v4/liveAvatar/session/create', '/api/open/v4/liveAvatar/session/close'],
+        );
+      } finally {
+        await close(server);
+      }
+    });
+  });
+
+  it('a client that leaves during a token call aborts it: no vendor session is created', async () => {
+    await withEnv({ fake: { latencyMs: 300 } }, async (slow) => {
+      const { server, url } = await listen(toNodeHandler(slow.handler));
+      try {
+        const leaving = fetch(`${url}/api/avatar`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ provider: 'heygen', avatarId: 'a' }),
+          signal: AbortSignal.timeout(100),
+        });
+        await assert.rejects(leaving);
+        assert.ok(await eventually(() => slow.calls.length === 1), 'create_token was called');
+        // Past the fake's latency: a handler that went on would have called `new` by now.
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        assert.deepEqual(slow.calls.map((call) => new URL(call.url).pathname), ['/fake-vendor/heygen/v1/streaming.create_token']);
+        assert.equal(slow.fake.vendor.sessions('heygen').length, 0);
+      } finally {
+        await close(server);
+      }
+    });
   });
 
   it('hands a failure to next() when there is one', async () => {
