@@ -21,22 +21,50 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim() || undefined;
 }
 
+/** How much of a refused body (too large) is read and dropped so its 413 still reaches the client. */
+const DISCARD_LIMIT_BYTES = 1024 * 1024;
+
 /** Node's request stream as a web stream, pausing Node's side while the reader is behind. */
 function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let forward: ((chunk: Uint8Array) => void) | undefined;
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      req.on('data', (chunk: Uint8Array) => {
+      if (req.readableEnded) {
+        // A middleware read the stream already and left no body: there is nothing more to wait for.
+        controller.close();
+        return;
+      }
+      forward = (chunk: Uint8Array) => {
         controller.enqueue(new Uint8Array(chunk));
         if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      };
+      req.on('data', forward);
+      req.once('end', () => {
+        if (forward) controller.close();
       });
-      req.once('end', () => controller.close());
-      req.once('error', (error) => controller.error(error));
+      req.once('error', (error) => {
+        if (forward) controller.error(error);
+      });
+      req.once('close', () => {
+        // Closed before its end (client aborted): an error, not a short body the handler would parse.
+        if (forward && !req.readableEnded) controller.error(new Error('The request was aborted before its body ended.'));
+      });
     },
     pull() {
       req.resume();
     },
     cancel() {
-      req.destroy();
+      // The handler refused the body (too large). Destroying the socket would lose its 413, which the
+      // client is waiting for: drop the rest instead, up to a bound past which the sender is just abusive.
+      if (forward) req.off('data', forward);
+      forward = undefined;
+      req.on('error', () => undefined);
+      let dropped = 0;
+      req.on('data', (chunk: Uint8Array) => {
+        dropped += chunk.byteLength;
+        if (dropped > DISCARD_LIMIT_BYTES) req.destroy();
+      });
+      req.resume();
     },
   });
 }
@@ -86,21 +114,36 @@ export async function sendResponse(response: Response, res: ServerResponse): Pro
     return;
   }
   const reader = response.body.getReader();
+  // The client left: the pending read ends (done) and the loop with it.
   const onClose = () => void reader.cancel().catch(() => undefined);
   res.once('close', onClose);
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
-      // Respect backpressure so a slow client does not make the server buffer everything.
-      if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', resolve));
+      if (done || res.destroyed) break;
+      // Respect backpressure so a slow client does not make the server buffer everything; a client that
+      // leaves meanwhile never drains, so its close ends the wait too.
+      if (!res.write(value)) await drainOrClose(res);
     }
-  } catch {
-    // The client left, or the body failed midway: nothing more can be sent.
+    res.end();
+  } catch (error) {
+    // The body failed midway: cut the connection, so the client cannot take a partial answer as whole.
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
   } finally {
     res.off('close', onClose);
-    res.end();
   }
+}
+
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const settle = () => {
+      res.off('drain', settle);
+      res.off('close', settle);
+      resolve();
+    };
+    res.once('drain', settle);
+    res.once('close', settle);
+  });
 }
 
 /** `(req, res, next?)` for `http.createServer`, Express and Connect. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { toNodeHandler, type NodeRequest } from '../../src/server/index.js';
+import { sendResponse, toNodeHandler, type NodeRequest } from '../../src/server/index.js';
 import { useEnv, withEnv } from './support/fake-env.js';
 
 async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
@@ -110,6 +110,93 @@ describe('toNodeHandler', () => {
         await close(server);
       }
     });
+  });
+
+  it('answers 413 to a chunked body over the cap (no Content-Length) instead of cutting the connection', async () => {
+    const { server, url } = await listen(toNodeHandler(env.handler));
+    try {
+      const answer = await new Promise<string>((resolve) => {
+        const req = httpRequest(`${url}/api/avatar`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => resolve(`${res.statusCode} ${text}`));
+        });
+        req.on('error', (error) => resolve(`error: ${error.message}`));
+        // Sent in pieces, as a client streaming its body would: the cap trips while reading.
+        req.write(`{"provider":"akool","avatarId":"${'x'.repeat(10_000)}`);
+        setTimeout(() => req.write('x'.repeat(10_000)), 30);
+        setTimeout(() => req.end('"}'), 60);
+      });
+      assert.match(answer, /^413 /);
+      assert.equal(JSON.parse(answer.slice(4)).error.code, 'bad-request');
+      assert.equal(env.fake.vendor.requests.length, 0);
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('takes a request whose stream a middleware read without leaving a body (answers, does not hang)', async () => {
+    const handle = toNodeHandler(env.handler);
+    const { server, url } = await listen((req, res) => {
+      req.resume();
+      req.on('end', () => handle(req, res));
+    });
+    try {
+      const answer = await fetch(`${url}/api/avatar`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(2000) });
+      assert.equal(answer.status, 400);
+      assert.match((await answer.json()).error.message, /empty/);
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('a slow client that leaves while the answer waits for drain ends the write loop (no stuck stream)', async () => {
+    let finished = false;
+    let cancelled = false;
+    const chunk = new Uint8Array(64 * 1024);
+    const { server, url } = await listen((_req, res) => {
+      const endless = new ReadableStream<Uint8Array>({ pull: (controller) => controller.enqueue(chunk), cancel: () => void (cancelled = true) });
+      void sendResponse(new Response(endless), res).then(() => (finished = true));
+    });
+    try {
+      await new Promise<void>((resolve) => {
+        const req = httpRequest(url, (res) => {
+          // Never read: the server's socket buffer fills and its writes wait for drain.
+          res.pause();
+          setTimeout(() => {
+            req.destroy();
+            resolve();
+          }, 200);
+        });
+        req.on('error', () => undefined);
+        req.end();
+      });
+      assert.ok(await eventually(() => finished), 'sendResponse returned after the client left');
+      assert.ok(cancelled, 'the body stream was cancelled');
+    } finally {
+      server.closeAllConnections();
+      await close(server);
+    }
+  });
+
+  it('a body that fails midway cuts the connection, so the client does not take the part as the whole answer', async () => {
+    const { server, url } = await listen((_req, res) => {
+      let sent = false;
+      const failing = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent) return controller.error(new Error('upstream broke'));
+          sent = true;
+          controller.enqueue(new TextEncoder().encode('{"partial":'));
+        },
+      });
+      void sendResponse(new Response(failing, { headers: { 'content-type': 'application/json' } }), res);
+    });
+    try {
+      // The headers may or may not have left before the cut; either way the read must fail.
+      await assert.rejects(fetch(url).then((response) => response.text()));
+    } finally {
+      await close(server);
+    }
   });
 
   it('hands a failure to next() when there is one', async () => {
