@@ -89,12 +89,17 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       isObject(config) ? Object.entries(config).flatMap(([key, value]) => (/key|secret|token/i.test(key) && typeof value === 'string' ? [value] : [])) : [],
     );
 
+  const allowedList = Array.isArray(options.allowedOrigins) ? new Set(options.allowedOrigins.map(normalizeOrigin)) : undefined;
+
   /** The CORS headers for an allowed caller; throws for a refused origin. */
   function checkOrigin(request: Request): Record<string, string> {
     const allowed = options.allowedOrigins;
     if (!allowed) return {};
     const origin = request.headers.get('origin');
-    const ok = typeof allowed === 'function' ? allowed(origin, request) : origin !== null && allowed.includes(origin);
+    // `null` is an opaque origin (sandboxed iframe, data: URL, file:): any site can produce one, so a
+    // list never admits it; a predicate decides for itself.
+    const ok =
+      typeof allowed === 'function' ? allowed(origin, request) : origin !== null && origin !== 'null' && allowedList!.has(normalizeOrigin(origin));
     if (!ok) {
       throw new AvatarError('origin-not-allowed', `Origin ${origin ?? '(none)'} is not allowed to create avatar sessions.`, { status: 403 });
     }
@@ -220,6 +225,21 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       return errorResponse(new AvatarError('token-http-error', 'The avatar session server failed.', { status: 500 }), { headers: cors });
     }
   };
+}
+
+/**
+ * `https://Shop.Example:443/` and `https://shop.example` are one origin: what a browser sends is the
+ * serialized form (lower-case host, no default port, no path), so configured entries are compared so too.
+ */
+function normalizeOrigin(value: string): string {
+  const trimmed = value.trim();
+  try {
+    const url = new URL(trimmed);
+    if (url.origin !== 'null') return url.origin;
+  } catch {
+    // Not a URL: compared as written (lower case).
+  }
+  return trimmed.toLowerCase().replace(/\/+$/, '');
 }
 
 /** The page's rate limit (not the vendor's). */

@@ -154,6 +154,19 @@ describe('session handler', () => {
       assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /content-type/);
     });
 
+    it('compares listed origins as browsers send them (case, default port, trailing slash) and never admits null', async () => {
+      const handler = handlerWith({ allowedOrigins: ['https://Shop.Example/', 'http://localhost:80', 'https://eu.shop.example:8443/', 'null'] });
+      for (const origin of ['https://shop.example', 'http://localhost', 'https://eu.shop.example:8443']) {
+        const answer = await call(handler, origin);
+        assert.equal(answer.status, 200, `${origin}: ${answer.text}`);
+        assert.equal(answer.headers.get('access-control-allow-origin'), origin);
+      }
+      // A sandboxed iframe or data: page on any site sends `Origin: null`.
+      for (const origin of ['null', 'https://shop.example:444', 'http://shop.example', 'https://eu.shop.example']) {
+        assert.equal((await call(handler, origin)).status, 403, origin);
+      }
+    });
+
     it('takes a predicate', async () => {
       const seen: (string | null)[] = [];
       const handler = handlerWith({ allowedOrigins: (origin) => (seen.push(origin), origin?.endsWith('.shop.example') ?? false) });
