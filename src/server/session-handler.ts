@@ -138,6 +138,7 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       (merged, extra) => (isObject(extra) ? { ...merged, ...extra } : merged),
       undefined,
     );
+    redactor.addNamedIn(vendorFields);
     const vendor = VENDORS[provider] as Vendor<typeof config>;
     const description = await vendor.create({
       config,
@@ -173,6 +174,8 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
 
   return async function sessionHandler(request: Request): Promise<Response> {
     const redactor = new Redactor(configuredSecrets());
+    // Keys inside the configurations too (vendorFields' ElevenLabs key, KonPro's livekitSettings secret).
+    redactor.addNamedIn(providers);
     const route = routeOf(request);
     let cors: Record<string, string> = {};
     try {

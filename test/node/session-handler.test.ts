@@ -341,6 +341,29 @@ describe('session handler', () => {
       assertNoSecrets([answer.text, ...env.logs], ['another-secret-value', 'abc123xyz', 'eyJhbGciOiJI']);
     });
 
+    it('scrubs secrets the server put in vendorFields or livekitSettings when the vendor quotes them in free text', async () => {
+      const elevenlabsKey = 'sk_elevenlabs_customer_Y6u8';
+      const livekitSecret = 'lk-api-secret-Mq42Rz';
+      const hookKey = 'sk_hook_given_key_P3w1';
+      const handler = handlerWith({
+        providers: {
+          heygen: { ...env.providers.heygen!, vendorFields: { voice: { elevenlabs_settings: { api_key: elevenlabsKey } } } },
+          konpro: { ...env.providers.konpro!, livekitSettings: { url: 'wss://sfu.example', api_key: 'lk-key-id', api_secret: livekitSecret } },
+        },
+        beforeCreate: (_request, body) => ({ ...body, vendorFields: { knowledge_base_token: hookKey } }),
+      });
+      const echo = `rejected ${JSON.stringify({ elevenlabsKey, livekitSecret, hookKey })}`;
+      env.fake.vendor.failNext({ vendor: 'heygen', path: '/v1/streaming.new', status: 400, body: { code: 400, message: echo } });
+      env.fake.vendor.failNext({ vendor: 'konpro', path: '/v1/streaming/new', status: 400, body: { code: 400, message: echo } });
+      const answers = [await post(handler, { provider: 'heygen' }), await post(handler, { provider: 'konpro' })];
+      for (const answer of answers) {
+        assert.equal(answer.status, 502);
+        assert.match(answer.json.error.message, /rejected/);
+      }
+      assert.ok(env.logs.length >= 2, 'the failures were logged');
+      assertNoSecrets([...answers.map((answer) => answer.text), ...env.logs], [elevenlabsKey, livekitSecret, hookKey]);
+    });
+
     it('uses the injected fetch for every vendor call', async () => {
       const urls: string[] = [];
       const handler = handlerWith({ fetch: (input, init) => (urls.push(String(input)), fetch(input, init)) });
