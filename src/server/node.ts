@@ -1,5 +1,6 @@
 /// <reference types="node" />
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setClientAddress } from './client-address.js';
 import type { SessionHandler } from './types.js';
 
 /**
@@ -13,7 +14,11 @@ import type { SessionHandler } from './types.js';
 export type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
 
 export interface NodeHandlerOptions {
-  /** Take the scheme and host from `X-Forwarded-Proto`/`X-Forwarded-Host` (only behind a proxy you trust). */
+  /**
+   * Take the scheme and host from `X-Forwarded-Proto`/`X-Forwarded-Host`, and the client address (the
+   * `rateLimit` hook's `clientAddress`) from the last `X-Forwarded-For` entry, the one your proxy added.
+   * Only behind a proxy you trust: otherwise the client writes these headers.
+   */
   trustProxy?: boolean;
 }
 
@@ -97,7 +102,16 @@ export function toRequest(req: NodeRequest, { trustProxy = false }: NodeHandlerO
       init.duplex = 'half';
     }
   }
-  return new Request(url, init);
+  const request = new Request(url, init);
+  const forwarded = trustProxy ? lastHeader(req.headers['x-forwarded-for']) : undefined;
+  setClientAddress(request, forwarded ?? req.socket.remoteAddress);
+  return request;
+}
+
+/** The right-most entry of a list header: the one the nearest proxy appended. */
+function lastHeader(value: string | string[] | undefined): string | undefined {
+  const list = (Array.isArray(value) ? value.join(',') : value)?.split(',').map((item) => item.trim()).filter(Boolean);
+  return list?.[list.length - 1];
 }
 
 /** Writes a `Response` to Node's response, streaming the body; stops reading if the client goes away. */

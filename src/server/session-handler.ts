@@ -1,6 +1,7 @@
 import { AvatarError } from '../errors/avatar-error.js';
 import type { SessionRequest } from '../session/session-types.js';
 import { readJsonObject } from './body.js';
+import { clientAddress } from './client-address.js';
 import { badRequest, errorResponse, jsonResponse } from './errors.js';
 import { clientGone, isObject, VendorError, type Json, type VendorHttp } from './http.js';
 import { Redactor } from './redact.js';
@@ -108,7 +109,7 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
 
   async function checkRateLimit(request: Request, route: Route): Promise<void> {
     if (!options.rateLimit) return;
-    const verdict = await options.rateLimit(request, { route });
+    const verdict = await options.rateLimit(request, { route, clientAddress: clientAddress(request) });
     if (verdict === false) throw new ClientRateLimited();
     if (isObject(verdict) && typeof verdict.retryAfter === 'number') throw new ClientRateLimited(verdict.retryAfter);
   }
