@@ -14,6 +14,7 @@ import {
   type SessionHandlerOptions,
   type StopRequest,
 } from './types.js';
+import { StopBinding } from './stop-binding.js';
 import { Fields } from './validation.js';
 import { akool } from './vendors/akool.js';
 import { deepbrain } from './vendors/deepbrain.js';
@@ -29,6 +30,8 @@ const VENDORS: { [P in ServerProvider]: Vendor<NonNullable<ProviderConfigs[P]>> 
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+/** The stop cookie's life when the vendor names no session end: Akool's and HeyGen's longest session. */
+const DEFAULT_STOP_COOKIE_S = 3600;
 
 type Route = 'create' | 'stop';
 
@@ -83,6 +86,7 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
   const logger = options.logger === false ? undefined : (options.logger ?? console);
   const now = options.now ?? Date.now;
   const providers: ProviderConfigs = options.providers ?? {};
+  const binding = options.stopSecret === undefined ? undefined : new StopBinding(options.stopSecret);
 
   /** Every configured secret, so no answer or log line can carry one whatever the vendor echoes. */
   const configuredSecrets = (): string[] =>
@@ -157,7 +161,13 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       await vendor.stop({ config, sessionId: description.sessionId, http: http(redactor) }).catch(() => undefined);
       throw error;
     }
-    return jsonResponse(description);
+    const response = jsonResponse(description);
+    if (binding) {
+      const expires = description.expiresAt ? (Date.parse(description.expiresAt) - now()) / 1000 : NaN;
+      const maxAge = Number.isFinite(expires) && expires > 0 ? expires + 60 : DEFAULT_STOP_COOKIE_S;
+      response.headers.append('set-cookie', await binding.issue(request, description.provider, description.sessionId, maxAge));
+    }
+    return response;
   }
 
   async function stop(request: Request, raw: Json, redactor: Redactor): Promise<Response> {
@@ -166,11 +176,17 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       sessionId: new Fields(source).string('sessionId', { required: true, maxLength: 200 })!,
     });
     let body = readStop(raw);
+    const clear = binding ? await binding.check(request, body.provider, body.sessionId) : undefined;
+    if (binding && !clear) {
+      throw new AvatarError('token-forbidden', 'This browser did not create that session, so it cannot stop it.', { status: 403 });
+    }
     if (options.beforeStop) body = readStop((await runHook(Promise.resolve(options.beforeStop(request, body)), 'beforeStop', body)) as unknown as Json);
     const { provider, sessionId } = body;
     const config = configOf(provider, redactor);
     await (VENDORS[provider] as Vendor<typeof config>).stop({ config, sessionId, http: http(redactor) });
-    return jsonResponse({ provider, sessionId, stopped: true });
+    const response = jsonResponse({ provider, sessionId, stopped: true });
+    if (clear) response.headers.append('set-cookie', clear);
+    return response;
   }
 
   return async function sessionHandler(request: Request): Promise<Response> {

@@ -86,6 +86,13 @@ export interface SessionHandlerOptions {
   afterCreate?: (request: Request, session: SessionDescription) => void | Promise<void>;
   /** Same contract as `beforeCreate`, for the stop route (e.g. check the user owns the session). */
   beforeStop?: (request: Request, body: StopRequest) => HookResult<StopRequest> | Promise<HookResult<StopRequest>>;
+  /**
+   * Binds stops to the browser that created the session: the create answer sets an HttpOnly, SameSite=Strict
+   * cookie named by an HMAC (this secret, at least 16 characters) of the session, and a stop without it is
+   * 403 `token-forbidden`. Same-origin deployments only (the element sends cookies to its own origin);
+   * elsewhere check ownership in `beforeStop`. Needs Web Crypto (Node 19+, Deno, Bun, edge).
+   */
+  stopSecret?: string;
   /** Milliseconds each vendor call may take (default 15000); past it the answer is 504 `vendor-unavailable`. */
   timeoutMs?: number;
   /** Largest request body accepted, in bytes (default 16384); larger is 413 `bad-request`. */

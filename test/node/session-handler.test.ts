@@ -257,6 +257,37 @@ describe('session handler', () => {
       assert.equal(own.status, 200);
     });
 
+    it('with stopSecret, only the browser that created a session can stop it (HttpOnly cookie, cleared on stop)', async () => {
+      const handler = handlerWith({ stopSecret: 'a-long-server-secret-for-tests' });
+      const mine = await post(handler, { provider: 'akool', avatarId: 'a' });
+      const theirs = await post(handler, { provider: 'akool', avatarId: 'b' });
+      const cookieOf = (answer: typeof mine) => answer.headers.getSetCookie()[0] ?? '';
+      assert.match(cookieOf(mine), /^sa-stop-[\w-]{24}=1; Path=\/api\/avatar; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/);
+      assert.ok(!cookieOf(mine).includes(mine.json.sessionId), 'the cookie does not name the session');
+      const jar = (answer: typeof mine) => cookieOf(answer).split(';')[0]!;
+      const stop = (sessionId: string, cookie?: string) =>
+        post(handler, JSON.stringify({ provider: 'akool', sessionId }), {
+          path: '/api/avatar/stop',
+          headers: { 'content-type': 'text/plain;charset=UTF-8', ...(cookie ? { cookie } : {}) },
+        });
+
+      // Someone who learnt the id: without the cookie, or with their own session's cookie.
+      for (const cookie of [undefined, jar(theirs), `${jar(theirs).split('=')[0]}x=1`]) {
+        const refused = await stop(mine.json.sessionId, cookie);
+        assert.equal(refused.status, 403, refused.text);
+        assert.equal(refused.json.error.code, 'token-forbidden');
+      }
+      assert.equal(env.fake.vendor.session(mine.json.sessionId)!.state, 'started');
+      // Also for another provider with the same id.
+      assert.equal((await post(handler, { provider: 'heygen', sessionId: mine.json.sessionId }, { path: '/api/avatar/stop', headers: { 'content-type': 'application/json', cookie: jar(mine) } })).status, 403);
+
+      const own = await stop(mine.json.sessionId, `other=1; ${jar(mine)}`);
+      assert.equal(own.status, 200, own.text);
+      assert.equal(env.fake.vendor.session(mine.json.sessionId)!.state, 'closed');
+      assert.match(cookieOf(own), new RegExp(`^${jar(mine).split('=')[0]}=; Path=/api/avatar; Max-Age=0;`));
+      assert.equal(env.fake.vendor.session(theirs.json.sessionId)!.state, 'started');
+    });
+
     it('stops the new session again when afterCreate fails', async () => {
       const handler = handlerWith({
         afterCreate: () => {

@@ -1,0 +1,54 @@
+/**
+ * Binds the stop route to the browser that created the session. Without it, anyone who learns a session id
+ * can have this server stop that session with the account key (vendor ids are not all random: Akool's look
+ * like sequential object ids). The create answer sets an HttpOnly cookie whose name is an HMAC of the
+ * session, under the handler's path; a stop must carry it. Same-origin only: the element sends cookies to
+ * its own origin, not across origins.
+ */
+const PREFIX = 'sa-stop-';
+const encoder = new TextEncoder();
+
+function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** The handler's mount path (`/api/avatar`), also from its stop route (`/api/avatar/stop`). */
+function mountPath(request: Request): string {
+  const path = new URL(request.url).pathname.replace(/\/+$/, '').replace(/\/stop$/, '');
+  return path || '/';
+}
+
+function cookieAttributes(request: Request, maxAgeS: number): string {
+  const secure = new URL(request.url).protocol === 'https:' ? '; Secure' : '';
+  return `Path=${mountPath(request)}; Max-Age=${Math.max(0, Math.ceil(maxAgeS))}; HttpOnly; SameSite=Strict${secure}`;
+}
+
+export class StopBinding {
+  readonly #key: Promise<CryptoKey>;
+
+  constructor(secret: string) {
+    const subtle = globalThis.crypto?.subtle;
+    if (!subtle) throw new TypeError('stopSecret needs Web Crypto (globalThis.crypto.subtle): Node 19+, Deno, Bun or an edge runtime.');
+    if (secret.length < 16) throw new TypeError('stopSecret must be at least 16 characters.');
+    this.#key = subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  }
+
+  async #name(provider: string, sessionId: string): Promise<string> {
+    const mac = await globalThis.crypto.subtle.sign('HMAC', await this.#key, encoder.encode(`${provider}\n${sessionId}`));
+    return PREFIX + base64url(new Uint8Array(mac).subarray(0, 18));
+  }
+
+  /** The `Set-Cookie` value for a new session, living as long as the session may. */
+  async issue(request: Request, provider: string, sessionId: string, maxAgeS: number): Promise<string> {
+    return `${await this.#name(provider, sessionId)}=1; ${cookieAttributes(request, maxAgeS)}`;
+  }
+
+  /** Whether the stop request carries the session's cookie; if so, the `Set-Cookie` value that clears it. */
+  async check(request: Request, provider: string, sessionId: string): Promise<string | undefined> {
+    const name = await this.#name(provider, sessionId);
+    const cookies = (request.headers.get('cookie') ?? '').split(';').map((part) => part.trim().split('=')[0]);
+    return cookies.includes(name) ? `${name}=; ${cookieAttributes(request, 0)}` : undefined;
+  }
+}
