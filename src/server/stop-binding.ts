@@ -1,9 +1,9 @@
 /**
- * Binds the stop route to the browser that created the session. Without it, anyone who learns a session id
- * can have this server stop that session with the account key (no vendor documents its ids as unguessable;
- * Akool's `_id` has the shape of a partly sequential database object id). The create answer sets an HttpOnly cookie whose name is an HMAC of the
- * session, under the handler's path; a stop must carry it. Same-origin only: the element sends cookies to
- * its own origin, not across origins.
+ * Binds the stop route to the browser that created the session. Without it, anyone who learns a session
+ * id can have this server stop that session with the account key (no vendor documents its ids as
+ * unguessable; Akool's `_id` has the shape of a partly sequential database object id). The create answer
+ * sets an HttpOnly cookie whose name is an HMAC of the session, under the handler's path; a stop must carry
+ * it. Same-origin only: the element sends cookies to its own origin, not across origins.
  */
 const PREFIX = 'sa-stop-';
 const encoder = new TextEncoder();
