@@ -20,6 +20,10 @@ export async function readJsonObject(request: Request, maxBytes: number, kind: B
   if (!isJson && !(kind === 'beacon' && (type === '' || type === 'text/plain'))) {
     throw badRequest(`The body must be JSON, sent as application/json (got ${type ? `Content-Type ${type}` : 'no Content-Type'}).`, 415);
   }
+  if (request.bodyUsed) {
+    // A bug on the server side (a middleware or route read it first), not the browser's: a 500 that says so.
+    throw new TypeError('The request body was already read before the session handler got it: pass the untouched Request (read a request.clone() instead).');
+  }
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
 

@@ -74,6 +74,15 @@ describe('session handler', () => {
       assert.equal(small.status, 413);
     });
 
+    it('says in the log when a route read the body before handing the Request over (Next.js route, middleware)', async () => {
+      const request = new Request('https://site.example/api/avatar', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'akool', avatarId: 'a' }) });
+      await request.json();
+      const answer = await read(await handlerWith({})(request));
+      assert.equal(answer.status, 500);
+      assert.equal(answer.json.error.code, 'token-http-error');
+      assert.match(env.logs.join('\n'), /body was already read.*request\.clone\(\)/);
+    });
+
     it('answers 405 to anything but POST', async () => {
       const answer = await read(await env.handler(new Request('https://site.example/api/avatar')));
       assert.equal(answer.status, 405);
