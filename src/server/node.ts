@@ -164,9 +164,11 @@ function drainOrClose(res: ServerResponse): Promise<void> {
 export function toNodeHandler(handler: SessionHandler, options: NodeHandlerOptions = {}) {
   return (req: NodeRequest, res: ServerResponse, next?: (error?: unknown) => void): void => {
     // The client went away before the answer was written: the handler must not go on creating a session.
+    // On the response, not the request: a request's 'close' also comes when its body has been read.
+    // `writableEnded` (end() called), not `writableFinished`, which HTTP/2 sets on a cancelled stream too.
     const gone = new AbortController();
     res.once('close', () => {
-      if (!res.writableFinished) gone.abort();
+      if (!res.writableEnded) gone.abort();
     });
     Promise.resolve()
       .then(() => handler(toRequest(req, options, gone.signal)))

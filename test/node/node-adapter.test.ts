@@ -70,14 +70,18 @@ describe('toNodeHandler', () => {
     await withEnv({ fake: { latencyMs: 300 } }, async (slow) => {
       const { server, url } = await listen(toNodeHandler(slow.handler));
       try {
+        const client = new AbortController();
         const leaving = fetch(`${url}/api/avatar`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ provider: 'akool', avatarId: 'a' }),
-          signal: AbortSignal.timeout(100),
+          signal: client.signal,
         });
+        // Leave while the vendor is still making the session (it answers 300 ms after receiving it).
+        assert.ok(await eventually(() => slow.fake.vendor.requests.length === 1), 'the create reached the vendor');
+        client.abort();
         await assert.rejects(leaving);
-        assert.ok(await eventually(() => slow.fake.vendor.sessions('akool').length === 1), 'the create reached the vendor');
+        assert.ok(await eventually(() => slow.fake.vendor.sessions('akool').length === 1), 'the vendor made the session');
         const [session] = slow.fake.vendor.sessions('akool');
         assert.ok(await eventually(() => session!.state === 'closed'), `the orphan session was stopped (state ${session!.state})`);
         assert.deepEqual(
@@ -94,14 +98,16 @@ describe('toNodeHandler', () => {
     await withEnv({ fake: { latencyMs: 300 } }, async (slow) => {
       const { server, url } = await listen(toNodeHandler(slow.handler));
       try {
+        const client = new AbortController();
         const leaving = fetch(`${url}/api/avatar`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ provider: 'heygen', avatarId: 'a' }),
-          signal: AbortSignal.timeout(100),
+          signal: client.signal,
         });
-        await assert.rejects(leaving);
         assert.ok(await eventually(() => slow.calls.length === 1), 'create_token was called');
+        client.abort();
+        await assert.rejects(leaving);
         // Past the fake's latency: a handler that went on would have called `new` by now.
         await new Promise((resolve) => setTimeout(resolve, 600));
         assert.deepEqual(slow.calls.map((call) => new URL(call.url).pathname), ['/fake-vendor/heygen/v1/streaming.create_token']);
