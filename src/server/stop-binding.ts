@@ -2,8 +2,8 @@
  * Binds the stop route to the browser that created the session. Without it, anyone who learns a session
  * id can have this server stop that session with the account key (no vendor documents its ids as
  * unguessable; Akool's `_id` has the shape of a partly sequential database object id). The create answer
- * sets an HttpOnly cookie whose name is an HMAC of the session, under the handler's path; a stop must carry
- * it. Same-origin only: the element sends cookies to its own origin, not across origins.
+ * sets an HttpOnly cookie whose name is an HMAC of the session; a stop must carry it. Same-origin only:
+ * the element sends cookies to its own origin, not across origins.
  */
 const PREFIX = 'sa-stop-';
 const encoder = new TextEncoder();
@@ -14,15 +14,14 @@ function base64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** The handler's mount path (`/api/avatar`), also from its stop route (`/api/avatar/stop`). */
-function mountPath(request: Request): string {
-  const path = new URL(request.url).pathname.replace(/\/+$/, '').replace(/\/stop$/, '');
-  return path || '/';
-}
-
+/**
+ * `Path=/`: the path this handler sees may not be the one the browser used (a proxy or framework
+ * rewrote it), and a cookie the stop route never gets would leave sessions running. The name is per
+ * session, so cookies of several sessions or handlers do not collide.
+ */
 function cookieAttributes(request: Request, maxAgeS: number): string {
   const secure = new URL(request.url).protocol === 'https:' ? '; Secure' : '';
-  return `Path=${mountPath(request)}; Max-Age=${Math.max(0, Math.ceil(maxAgeS))}; HttpOnly; SameSite=Strict${secure}`;
+  return `Path=/; Max-Age=${Math.max(0, Math.ceil(maxAgeS))}; HttpOnly; SameSite=Strict${secure}`;
 }
 
 export class StopBinding {

@@ -271,7 +271,7 @@ describe('session handler', () => {
       const mine = await post(handler, { provider: 'akool', avatarId: 'a' });
       const theirs = await post(handler, { provider: 'akool', avatarId: 'b' });
       const cookieOf = (answer: typeof mine) => answer.headers.getSetCookie()[0] ?? '';
-      assert.match(cookieOf(mine), /^sa-stop-[\w-]{24}=1; Path=\/api\/avatar; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/);
+      assert.match(cookieOf(mine), /^sa-stop-[\w-]{24}=1; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/);
       assert.ok(!cookieOf(mine).includes(mine.json.sessionId), 'the cookie does not name the session');
       const jar = (answer: typeof mine) => cookieOf(answer).split(';')[0]!;
       const stop = (sessionId: string, cookie?: string) =>
@@ -293,7 +293,7 @@ describe('session handler', () => {
       const own = await stop(mine.json.sessionId, `other=1; ${jar(mine)}`);
       assert.equal(own.status, 200, own.text);
       assert.equal(env.fake.vendor.session(mine.json.sessionId)!.state, 'closed');
-      assert.match(cookieOf(own), new RegExp(`^${jar(mine).split('=')[0]}=; Path=/api/avatar; Max-Age=0;`));
+      assert.match(cookieOf(own), new RegExp(`^${jar(mine).split('=')[0]}=; Path=/; Max-Age=0;`));
       assert.equal(env.fake.vendor.session(theirs.json.sessionId)!.state, 'started');
     });
 
