@@ -4,7 +4,8 @@ import { setClientAddress } from './client-address.js';
 import type { SessionHandler } from './types.js';
 
 /**
- * Runs a fetch-standard handler on Node's `http` (and Express/Connect, which use the same objects):
+ * Runs a fetch-standard handler on Node's `http` (and Express/Connect, which use the same objects, and
+ * `node:http2`'s compatibility API, whose request and response are close enough):
  * `http.createServer(toNodeHandler(handler))` or `app.use('/api/avatar', toNodeHandler(handler))`.
  * Responses stream (the fake vendor's event streams rely on it). Only type imports from Node, so importing
  * the package entry stays safe on edge runtimes.
@@ -81,12 +82,14 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
 export function toRequest(req: NodeRequest, { trustProxy = false }: NodeHandlerOptions = {}, signal?: AbortSignal): Request {
   const encrypted = 'encrypted' in req.socket && Boolean((req.socket as { encrypted?: boolean }).encrypted);
   const proto = (trustProxy && firstHeader(req.headers['x-forwarded-proto'])) || (encrypted ? 'https' : 'http');
-  const host = (trustProxy && firstHeader(req.headers['x-forwarded-host'])) || req.headers.host || 'localhost';
+  // HTTP/2 (node:http2's compatibility API) names the host `:authority`.
+  const host = (trustProxy && firstHeader(req.headers['x-forwarded-host'])) || req.headers.host || firstHeader(req.headers[':authority']) || 'localhost';
   const url = new URL(req.originalUrl ?? req.url ?? '/', `${proto}://${host}`);
 
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
+    // HTTP/2 pseudo-headers (`:path`, `:method`…) are not headers, and `Headers` refuses their names.
+    if (value === undefined || name.startsWith(':')) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect as http2Connect, createServer as createHttp2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { sendResponse, toNodeHandler, type NodeRequest } from '../../src/server/index.js';
@@ -202,6 +203,29 @@ describe('toNodeHandler', () => {
       await assert.rejects(fetch(url).then((response) => response.text()));
     } finally {
       await close(server);
+    }
+  });
+
+  it('serves node:http2 (compatibility API): pseudo-headers are skipped, :authority is the host', async () => {
+    const handle = toNodeHandler(env.handler);
+    // The compat request/response stand in for http's (the cast is what a site writes too).
+    const server = createHttp2Server((req, res) => handle(req as unknown as NodeRequest, res as unknown as ServerResponse));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = http2Connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      const stream = client.request({ ':method': 'POST', ':path': '/api/avatar', 'content-type': 'application/json' });
+      stream.end(JSON.stringify({ provider: 'akool', avatarId: 'a' }));
+      let status = 0;
+      let text = '';
+      stream.on('response', (headers) => (status = Number(headers[':status'])));
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => (text += chunk));
+      await new Promise((resolve) => stream.on('close', resolve));
+      assert.equal(status, 200, text);
+      assert.equal(env.fake.vendor.session(JSON.parse(text).sessionId)!.state, 'started');
+    } finally {
+      client.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 
