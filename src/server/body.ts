@@ -1,5 +1,5 @@
 import { badRequest } from './errors.js';
-import { isObject, type Json } from './http.js';
+import { clientGone, isObject, type Json } from './http.js';
 
 /**
  * Which body types a route takes. `json`: only a JSON Content-Type, which is not CORS-safelisted, so a
@@ -32,7 +32,14 @@ export async function readJsonObject(request: Request, maxBytes: number, kind: B
   if (request.body) {
     const reader = request.body.getReader();
     for (;;) {
-      const { done, value } = await reader.read();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        // The client's fault (it left mid-body, or sent a broken one), not a server failure.
+        throw request.signal?.aborted ? clientGone() : badRequest('The request body could not be read.');
+      }
+      const { done, value } = chunk;
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {

@@ -142,6 +142,30 @@ describe('toNodeHandler', () => {
     }
   });
 
+  it('a client that leaves mid-body is no server failure: nothing logged, no vendor call', async () => {
+    let answered: Promise<Response> | undefined;
+    const { server, url } = await listen(toNodeHandler(async (request) => (answered = env.handler(request))));
+    try {
+      await new Promise<void>((resolve) => {
+        const req = httpRequest(`${url}/api/avatar`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+        req.on('error', () => undefined);
+        req.write('{"provider":"akool",');
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 50);
+      });
+      assert.ok(await eventually(() => answered !== undefined), 'the handler got the request');
+      const response = await answered!;
+      assert.equal(response.status, 499);
+      assert.equal((await response.json()).error.code, 'aborted');
+      assert.deepEqual(env.logs, []);
+      assert.equal(env.fake.vendor.requests.length, 0);
+    } finally {
+      await close(server);
+    }
+  });
+
   it('takes a request whose stream a middleware read without leaving a body (answers, does not hang)', async () => {
     const handle = toNodeHandler(env.handler);
     const { server, url } = await listen((req, res) => {
