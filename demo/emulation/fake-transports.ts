@@ -2,7 +2,7 @@ import { AvatarError } from '../../src/errors/avatar-error.js';
 import { builtInTransportLoader, registerTransport, type TransportLoader } from '../../src/transports/registry.js';
 import { LocalTransport } from '../../src/transports/local/local-transport.js';
 import type { LocalCredentials, TransportCredentials, TransportModule } from '../../src/transports/transport.js';
-import { registerFakeVendorProtocols } from './protocols.js';
+import { registerFakeVendorProtocols, type FakeProtocolOptions } from './protocols.js';
 import { openEventSourceRelay, type RelayOpener } from './relay.js';
 
 /**
@@ -59,7 +59,7 @@ export function fakeSession(credentials: TransportCredentials, origin: string): 
   }
 }
 
-export interface FakeVendorOptions {
+export interface FakeVendorOptions extends FakeProtocolOptions {
   /** How the emulated avatar listens to the relay (default: EventSource). */
   openRelay?: RelayOpener;
   /** Where the relay lives for Agora/TRTC sessions, whose credentials carry no host (default: the page's origin). */
@@ -100,7 +100,7 @@ async function routingModule(kind: FakeKind, options: FakeVendorOptions): Promis
  * `livekit`, `agora` and `trtc` transports. Returns a function that undoes both.
  */
 export function installFakeVendorTransports(options: FakeVendorOptions = {}): () => void {
-  const removeProtocols = registerFakeVendorProtocols(options.openRelay ?? openEventSourceRelay);
+  const removeProtocols = registerFakeVendorProtocols(options.openRelay ?? openEventSourceRelay, { akoolChat: options.akoolChat });
   const restores = KINDS.map((kind) => registerTransport(kind, () => routingModule(kind, options)));
   return () => {
     restores.forEach((restore) => restore());

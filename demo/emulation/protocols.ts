@@ -100,8 +100,20 @@ export function deepbrainProtocol(openRelay: RelayOpener): LocalProtocolFactory 
   };
 }
 
+/**
+ * How the emulated Akool avatar marks its streamed bot `chat`: `marked` sends `idx`/`fin` (and an empty
+ * `fin: true` chunk at the end); `unmarked` sends the pieces with neither, as Akool's demo reads them
+ * (appended per `mid`), so only `audio_end` or a new `mid` ends the text (`AKOOL_UNMARKED_CHAT_IS_STREAMED`).
+ */
+export type AkoolChatMarks = 'marked' | 'unmarked';
+
+export interface FakeProtocolOptions {
+  /** Default `marked`. */
+  akoolChat?: AkoolChatMarks;
+}
+
 /** Akool: chunked `{v: 2, …}` chat and commands in; `event`, bot `chat` and command acks out. */
-export function akoolProtocol(openRelay: RelayOpener): LocalProtocolFactory {
+export function akoolProtocol(openRelay: RelayOpener, { akoolChat = 'marked' }: FakeProtocolOptions = {}): LocalProtocolFactory {
   return (peer): LocalProtocol => {
     const emit = (message: AkoolMessage) => peer.send(encodeAkool(message));
     const assembler = new ChatAssembler();
@@ -116,9 +128,14 @@ export function akoolProtocol(openRelay: RelayOpener): LocalProtocolFactory {
       let idx = 0;
       void sayStreamed(peer, mode === 2 ? localReply(text) : text, {
         start: () => emit({ v: 2, type: 'event', mid, pld: { event: 'audio_start' } }),
-        piece: (piece) => emit({ v: 2, type: 'chat', mid, idx: idx++, fin: false, pld: { text: piece, from: 'bot' } }),
+        piece: (piece) =>
+          emit(
+            akoolChat === 'marked'
+              ? { v: 2, type: 'chat', mid, idx: idx++, fin: false, pld: { text: piece, from: 'bot' } }
+              : { v: 2, type: 'chat', mid, pld: { text: piece, from: 'bot' } },
+          ),
         end: (_result, started) => {
-          emit({ v: 2, type: 'chat', mid, idx: idx++, fin: true, pld: { text: '', from: 'bot' } });
+          if (akoolChat === 'marked') emit({ v: 2, type: 'chat', mid, idx: idx++, fin: true, pld: { text: '', from: 'bot' } });
           if (started) emit({ v: 2, type: 'event', mid, pld: { event: 'audio_end' } });
         },
       });
@@ -153,12 +170,12 @@ export function akoolProtocol(openRelay: RelayOpener): LocalProtocolFactory {
 }
 
 /** Registers the four vendors' emulations with the local transport. Returns a function that removes them. */
-export function registerFakeVendorProtocols(openRelay: RelayOpener): () => void {
+export function registerFakeVendorProtocols(openRelay: RelayOpener, options: FakeProtocolOptions = {}): () => void {
   const removers = [
     registerLocalProtocol('heygen', heygenProtocol(openRelay)),
     registerLocalProtocol('konpro', heygenProtocol(openRelay)),
     registerLocalProtocol('deepbrain', deepbrainProtocol(openRelay)),
-    registerLocalProtocol('akool', akoolProtocol(openRelay)),
+    registerLocalProtocol('akool', akoolProtocol(openRelay, options)),
   ];
   return () => removers.forEach((remove) => remove());
 }

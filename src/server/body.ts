@@ -1,17 +1,28 @@
 import { badRequest } from './errors.js';
-import { isObject, type Json } from './http.js';
+import { clientGone, isObject, type Json } from './http.js';
 
-/** Body types the routes take: JSON, and text/plain holding JSON (some beacon and form senders). */
-const ACCEPTED_TYPES = ['application/json', 'text/plain'];
+/**
+ * Which body types a route takes. `json`: only a JSON Content-Type, which is not CORS-safelisted, so a
+ * cross-site page cannot send it without a preflight that this handler refuses (no `allowedOrigins`) or
+ * checks (with them). `beacon` also takes text/plain and no type, which `sendBeacon`, a cross-site
+ * `<form enctype="text/plain">` and a `no-cors` fetch can all send: only for routes a forged request
+ * cannot turn into a paid session (the stop).
+ */
+export type BodyKind = 'json' | 'beacon';
 
 /**
  * Reads a request body as a JSON object, refusing more than `maxBytes` without buffering it. The size is
  * checked while streaming because `Content-Length` can be absent (chunked) or wrong.
  */
-export async function readJsonObject(request: Request, maxBytes: number): Promise<Json> {
+export async function readJsonObject(request: Request, maxBytes: number, kind: BodyKind = 'json'): Promise<Json> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type && !ACCEPTED_TYPES.includes(type) && !type.endsWith('+json')) {
-    throw badRequest(`The body must be JSON (got Content-Type ${type}).`, 415);
+  const isJson = type === 'application/json' || type.endsWith('+json');
+  if (!isJson && !(kind === 'beacon' && (type === '' || type === 'text/plain'))) {
+    throw badRequest(`The body must be JSON, sent as application/json (got ${type ? `Content-Type ${type}` : 'no Content-Type'}).`, 415);
+  }
+  if (request.bodyUsed) {
+    // A bug on the server side (a middleware or route read it first), not the browser's: a 500 that says so.
+    throw new TypeError('The request body was already read before the session handler got it: pass the untouched Request (read a request.clone() instead).');
   }
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
@@ -21,7 +32,14 @@ export async function readJsonObject(request: Request, maxBytes: number): Promis
   if (request.body) {
     const reader = request.body.getReader();
     for (;;) {
-      const { done, value } = await reader.read();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        // The client's fault (it left mid-body, or sent a broken one), not a server failure.
+        throw request.signal?.aborted ? clientGone() : badRequest('The request body could not be read.');
+      }
+      const { done, value } = chunk;
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {

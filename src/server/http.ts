@@ -26,6 +26,8 @@ export interface VendorHttp {
   fetch: typeof fetch;
   timeoutMs: number;
   redactor: Redactor;
+  /** The browser's request signal: aborted when the client went away (Node adapter, Next.js, Deno, Bun). */
+  signal?: AbortSignal;
 }
 
 export interface VendorCall {
@@ -35,6 +37,19 @@ export interface VendorCall {
   url: string;
   headers: Record<string, string>;
   body: unknown;
+  /**
+   * Where the call stands when the browser's client goes away (`VendorHttp.signal`). `prepare` (a token
+   * for the session to come): not sent, or aborted in flight. `start` (creates the billed session): not
+   * sent, but never aborted in flight, since the vendor may have made the session already and we would
+   * never learn its id to stop it; the handler stops it once it has the answer. Unset (stops): the client
+   * does not matter, a pagehide beacon's client is gone by design.
+   */
+  step?: 'prepare' | 'start';
+}
+
+/** The browser's request was abandoned (client disconnected): nobody will read the answer. */
+export function clientGone(): AvatarError {
+  return new AvatarError('aborted', 'The client went away before the session was ready.', { status: 499 });
 }
 
 /** The vendor's own status/message fields, whatever the envelope calls them. */
@@ -87,12 +102,16 @@ export async function callVendor(http: VendorHttp, call: VendorCall): Promise<Js
   const { envelope, what } = call;
   const { redactor } = http;
   const label = `${envelope.vendor} ${what}`;
+  const signal = call.step ? http.signal : undefined;
+  if (signal?.aborted) throw clientGone();
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
   }, http.timeoutMs);
+  const onClientGone = () => controller.abort();
+  if (call.step === 'prepare') signal?.addEventListener('abort', onClientGone, { once: true });
 
   let response: Response;
   let text: string;
@@ -108,10 +127,12 @@ export async function callVendor(http: VendorHttp, call: VendorCall): Promise<Js
     if (timedOut) {
       throw new VendorError('vendor-unavailable', `${label} did not answer within ${http.timeoutMs} ms.`, { status: 504 });
     }
+    if (signal?.aborted) throw clientGone();
     const reason = error instanceof Error ? error.message : String(error);
     throw new VendorError('vendor-unavailable', redactor.text(`${label} could not be reached: ${reason}`), {});
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onClientGone);
   }
 
   let body: unknown = text;

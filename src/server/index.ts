@@ -4,6 +4,7 @@
  */
 export { createSessionHandler } from './session-handler.js';
 export { toNodeHandler, toRequest, sendResponse } from './node.js';
+export { clientAddress } from './client-address.js';
 export type { NodeHandlerOptions, NodeRequest } from './node.js';
 export { DEEPBRAIN_DURATION_UNIT_S } from './vendors/deepbrain.js';
 export { SERVER_PROVIDERS } from './types.js';
@@ -14,6 +15,7 @@ export type {
   HookResult,
   KonProProviderConfig,
   ProviderConfigs,
+  RateLimitInfo,
   RateLimitResult,
   ServerProvider,
   SessionHandler,

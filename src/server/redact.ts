@@ -25,6 +25,18 @@ export class Redactor {
     if (typeof secret === 'string' && secret.length >= 6) this.#secrets.add(secret);
   }
 
+  /**
+   * Remembers every string under a secret-looking name in `value` (a configuration, `vendorFields`): a
+   * customer's ElevenLabs key, a LiveKit API secret, which the vendor may quote back in an error message.
+   */
+  addNamedIn(value: unknown, depth = 0): void {
+    if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return;
+    for (const [key, item] of Object.entries(value)) {
+      if (typeof item === 'string' && SECRET_FIELD.test(key)) this.add(item);
+      else this.addNamedIn(item, depth + 1);
+    }
+  }
+
   text(value: string): string {
     let out = value.replace(JWT, REDACTED);
     for (const secret of this.#secrets) out = out.split(secret).join(REDACTED);

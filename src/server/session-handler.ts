@@ -1,8 +1,9 @@
 import { AvatarError } from '../errors/avatar-error.js';
 import type { SessionRequest } from '../session/session-types.js';
 import { readJsonObject } from './body.js';
+import { clientAddress } from './client-address.js';
 import { badRequest, errorResponse, jsonResponse } from './errors.js';
-import { isObject, VendorError, type Json, type VendorHttp } from './http.js';
+import { clientGone, isObject, VendorError, type Json, type VendorHttp } from './http.js';
 import { Redactor } from './redact.js';
 import {
   SERVER_PROVIDERS,
@@ -13,6 +14,7 @@ import {
   type SessionHandlerOptions,
   type StopRequest,
 } from './types.js';
+import { StopBinding } from './stop-binding.js';
 import { Fields } from './validation.js';
 import { akool } from './vendors/akool.js';
 import { deepbrain } from './vendors/deepbrain.js';
@@ -28,6 +30,8 @@ const VENDORS: { [P in ServerProvider]: Vendor<NonNullable<ProviderConfigs[P]>> 
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+/** The stop cookie's life when the vendor names no session end: Akool's and HeyGen's longest session. */
+const DEFAULT_STOP_COOKIE_S = 3600;
 
 type Route = 'create' | 'stop';
 
@@ -82,6 +86,7 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
   const logger = options.logger === false ? undefined : (options.logger ?? console);
   const now = options.now ?? Date.now;
   const providers: ProviderConfigs = options.providers ?? {};
+  const binding = options.stopSecret === undefined ? undefined : new StopBinding(options.stopSecret);
 
   /** Every configured secret, so no answer or log line can carry one whatever the vendor echoes. */
   const configuredSecrets = (): string[] =>
@@ -89,12 +94,17 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       isObject(config) ? Object.entries(config).flatMap(([key, value]) => (/key|secret|token/i.test(key) && typeof value === 'string' ? [value] : [])) : [],
     );
 
+  const allowedList = Array.isArray(options.allowedOrigins) ? new Set(options.allowedOrigins.map(normalizeOrigin)) : undefined;
+
   /** The CORS headers for an allowed caller; throws for a refused origin. */
   function checkOrigin(request: Request): Record<string, string> {
     const allowed = options.allowedOrigins;
     if (!allowed) return {};
     const origin = request.headers.get('origin');
-    const ok = typeof allowed === 'function' ? allowed(origin, request) : origin !== null && allowed.includes(origin);
+    // `null` is an opaque origin (sandboxed iframe, data: URL, file:): any site can produce one, so a
+    // list never admits it; a predicate decides for itself.
+    const ok =
+      typeof allowed === 'function' ? allowed(origin, request) : origin !== null && origin !== 'null' && allowedList!.has(normalizeOrigin(origin));
     if (!ok) {
       throw new AvatarError('origin-not-allowed', `Origin ${origin ?? '(none)'} is not allowed to create avatar sessions.`, { status: 403 });
     }
@@ -103,7 +113,7 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
 
   async function checkRateLimit(request: Request, route: Route): Promise<void> {
     if (!options.rateLimit) return;
-    const verdict = await options.rateLimit(request, { route });
+    const verdict = await options.rateLimit(request, { route, clientAddress: clientAddress(request) });
     if (verdict === false) throw new ClientRateLimited();
     if (isObject(verdict) && typeof verdict.retryAfter === 'number') throw new ClientRateLimited(verdict.retryAfter);
   }
@@ -117,8 +127,8 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
     return config as NonNullable<ProviderConfigs[P]>;
   }
 
-  function http(redactor: Redactor): VendorHttp {
-    return { fetch: fetchImpl, timeoutMs, redactor };
+  function http(redactor: Redactor, signal?: AbortSignal): VendorHttp {
+    return { fetch: fetchImpl, timeoutMs, redactor, signal };
   }
 
   async function create(request: Request, raw: Json, redactor: Redactor): Promise<Response> {
@@ -133,24 +143,31 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       (merged, extra) => (isObject(extra) ? { ...merged, ...extra } : merged),
       undefined,
     );
+    redactor.addNamedIn(vendorFields);
     const vendor = VENDORS[provider] as Vendor<typeof config>;
     const description = await vendor.create({
       config,
       fields: new Fields(body as Json),
       vendorFields,
-      http: http(redactor),
+      // A client that leaves stops what is still to come (no further vendor call, no session).
+      http: http(redactor, request.signal),
       now: now(),
     });
-    if (options.afterCreate) {
-      try {
-        await options.afterCreate(request, description);
-      } catch (error) {
-        // Nobody will get this session: stop it rather than let it run (and bill) until it times out.
-        await vendor.stop({ config, sessionId: description.sessionId, http: http(redactor) }).catch(() => undefined);
-        throw error;
-      }
+    try {
+      if (options.afterCreate) await options.afterCreate(request, description);
+      if (request.signal.aborted) throw clientGone();
+    } catch (error) {
+      // Nobody will get this session: stop it rather than let it run (and bill) until it times out.
+      await vendor.stop({ config, sessionId: description.sessionId, http: http(redactor) }).catch(() => undefined);
+      throw error;
     }
-    return jsonResponse(description);
+    const response = jsonResponse(description);
+    if (binding) {
+      const expires = description.expiresAt ? (Date.parse(description.expiresAt) - now()) / 1000 : NaN;
+      const maxAge = Number.isFinite(expires) && expires > 0 ? expires + 60 : DEFAULT_STOP_COOKIE_S;
+      response.headers.append('set-cookie', await binding.issue(request, description.provider, description.sessionId, maxAge));
+    }
+    return response;
   }
 
   async function stop(request: Request, raw: Json, redactor: Redactor): Promise<Response> {
@@ -159,15 +176,23 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       sessionId: new Fields(source).string('sessionId', { required: true, maxLength: 200 })!,
     });
     let body = readStop(raw);
+    const clear = binding ? await binding.check(request, body.provider, body.sessionId) : undefined;
+    if (binding && !clear) {
+      throw new AvatarError('token-forbidden', 'This browser did not create that session, so it cannot stop it.', { status: 403 });
+    }
     if (options.beforeStop) body = readStop((await runHook(Promise.resolve(options.beforeStop(request, body)), 'beforeStop', body)) as unknown as Json);
     const { provider, sessionId } = body;
     const config = configOf(provider, redactor);
     await (VENDORS[provider] as Vendor<typeof config>).stop({ config, sessionId, http: http(redactor) });
-    return jsonResponse({ provider, sessionId, stopped: true });
+    const response = jsonResponse({ provider, sessionId, stopped: true });
+    if (clear) response.headers.append('set-cookie', clear);
+    return response;
   }
 
   return async function sessionHandler(request: Request): Promise<Response> {
     const redactor = new Redactor(configuredSecrets());
+    // Keys inside the configurations too (vendorFields' ElevenLabs key, KonPro's livekitSettings secret).
+    redactor.addNamedIn(providers);
     const route = routeOf(request);
     let cors: Record<string, string> = {};
     try {
@@ -194,7 +219,7 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
         return errorResponse(badRequest(`Use POST (got ${request.method}).`, 405), { headers: { ...cors, allow: 'POST' } });
       }
       await checkRateLimit(request, route);
-      const body = await readJsonObject(request, maxBodyBytes);
+      const body = await readJsonObject(request, maxBodyBytes, route === 'stop' ? 'beacon' : 'json');
       const response = route === 'stop' ? await stop(request, body, redactor) : await create(request, body, redactor);
       return withHeaders(response, cors);
     } catch (error) {
@@ -220,6 +245,21 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       return errorResponse(new AvatarError('token-http-error', 'The avatar session server failed.', { status: 500 }), { headers: cors });
     }
   };
+}
+
+/**
+ * `https://Shop.Example:443/` and `https://shop.example` are one origin: what a browser sends is the
+ * serialized form (lower-case host, no default port, no path), so configured entries are compared so too.
+ */
+function normalizeOrigin(value: string): string {
+  const trimmed = value.trim();
+  try {
+    const url = new URL(trimmed);
+    if (url.origin !== 'null') return url.origin;
+  } catch {
+    // Not a URL: compared as written (lower case).
+  }
+  return trimmed.toLowerCase().replace(/\/+$/, '');
 }
 
 /** The page's rate limit (not the vendor's). */

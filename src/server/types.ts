@@ -52,6 +52,12 @@ export type HookResult<T> = void | undefined | false | Response | T;
 /** `false` or `{retryAfter}` (seconds) refuses with 429 `rate-limited`; anything else lets the request in. */
 export type RateLimitResult = boolean | void | undefined | { retryAfter: number };
 
+export interface RateLimitInfo {
+  route: 'create' | 'stop';
+  /** The client's address, where the adapter knows it (`toNodeHandler`); not from a client-set header. */
+  clientAddress?: string;
+}
+
 export interface SessionHandlerLogger {
   warn(message: string): void;
 }
@@ -65,8 +71,12 @@ export interface SessionHandlerOptions {
    * Unset: no origin check (same-origin deployments; browsers still block cross-origin reads).
    */
   allowedOrigins?: readonly string[] | ((origin: string | null, request: Request) => boolean);
-  /** Per-client rate limit, asked before the body is read. */
-  rateLimit?: (request: Request, info: { route: 'create' | 'stop' }) => RateLimitResult | Promise<RateLimitResult>;
+  /**
+   * Per-client rate limit, asked before the body is read. `clientAddress` is the connection's peer address
+   * when `toNodeHandler` built the request (with `trustProxy`, the address your proxy forwarded); elsewhere
+   * it is unset: key on your platform's client address, never on a header the client can write.
+   */
+  rateLimit?: (request: Request, info: RateLimitInfo) => RateLimitResult | Promise<RateLimitResult>;
   /**
    * Authenticate the site's user and rewrite or refuse the session request. A returned body may carry
    * `vendorFields` (raw vendor fields merged into the vendor's create body); the page cannot set those.
@@ -76,6 +86,13 @@ export interface SessionHandlerOptions {
   afterCreate?: (request: Request, session: SessionDescription) => void | Promise<void>;
   /** Same contract as `beforeCreate`, for the stop route (e.g. check the user owns the session). */
   beforeStop?: (request: Request, body: StopRequest) => HookResult<StopRequest> | Promise<HookResult<StopRequest>>;
+  /**
+   * Binds stops to the browser that created the session: the create answer sets an HttpOnly, SameSite=Strict
+   * cookie named by an HMAC (this secret, at least 16 characters) of the session, and a stop without it is
+   * 403 `token-forbidden`. Same-origin deployments only (the element sends cookies to its own origin);
+   * elsewhere check ownership in `beforeStop`. Needs Web Crypto (Node 19+, Deno, Bun, edge).
+   */
+  stopSecret?: string;
   /** Milliseconds each vendor call may take (default 15000); past it the answer is 504 `vendor-unavailable`. */
   timeoutMs?: number;
   /** Largest request body accepted, in bytes (default 16384); larger is 413 `bad-request`. */

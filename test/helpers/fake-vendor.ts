@@ -1,5 +1,5 @@
 import { fixture, html } from '@open-wc/testing';
-import { installFakeVendorTransports } from '../../demo/emulation/fake-transports.js';
+import { installFakeVendorTransports, type FakeVendorOptions as EmulationOptions } from '../../demo/emulation/fake-transports.js';
 import type { RelayMessage } from '../../demo/emulation/relay.js';
 import type { StreamingAvatarElement } from '../../src/element/streaming-avatar-element.js';
 import type { SessionDescription } from '../../src/session/session-description.js';
@@ -13,9 +13,12 @@ type Relay = ReturnType<typeof createMemoryRelay>;
  * transport routing, an in-memory relay, and a stubbed `fetch` that plays the vendor's REST API
  * (`handler` answers, and may publish on the relay as the Node fake vendor does).
  */
-export function setUpFakeVendor(handler: (request: RecordedRequest, relay: Relay) => StubAnswer) {
+export function setUpFakeVendor(
+  handler: (request: RecordedRequest, relay: Relay) => StubAnswer,
+  options: Pick<EmulationOptions, 'akoolChat'> = {},
+) {
   const relay = createMemoryRelay();
-  const uninstall = installFakeVendorTransports({ openRelay: relay.open });
+  const uninstall = installFakeVendorTransports({ ...options, openRelay: relay.open });
   let current = handler;
   const stub = stubFetch((request) => current(request, relay));
   const restoreFetch = installFetch(stub.fetch);

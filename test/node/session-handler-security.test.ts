@@ -90,6 +90,32 @@ describe('session handler security', () => {
     }
   });
 
+  it('toNodeHandler gives rateLimit the connection address as clientAddress; X-Forwarded-For counts only with trustProxy', async () => {
+    const seen: (string | undefined)[] = [];
+    const handler = createSessionHandler({
+      providers: env.providers,
+      logger: false,
+      rateLimit: (_request, { clientAddress }) => void seen.push(clientAddress),
+    });
+    const direct = createServer(toNodeHandler(handler));
+    const proxied = createServer(toNodeHandler(handler, { trustProxy: true }));
+    const portOf = async (server: Server) => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    };
+    try {
+      const [directPort, proxiedPort] = [await portOf(direct), await portOf(proxied)];
+      // A client posing as another with a header it wrote itself.
+      assert.equal((await createFrom(directPort, '127.0.0.1', { 'x-forwarded-for': '127.0.0.9' })).status, 200);
+      assert.equal((await createFrom(directPort, '127.0.0.2')).status, 200);
+      // Behind a trusted proxy: the entry that proxy appended (the last), not the client's own first one.
+      assert.equal((await createFrom(proxiedPort, '127.0.0.1', { 'x-forwarded-for': '10.0.0.9, 203.0.113.7' })).status, 200);
+      assert.deepEqual(seen, ['127.0.0.1', '127.0.0.2', '203.0.113.7']);
+    } finally {
+      await Promise.all([direct, proxied].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    }
+  });
+
   it('with the default logger, no response body, header or console line carries a key or a session token', async () => {
     const lines: string[] = [];
     const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;

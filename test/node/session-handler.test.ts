@@ -66,12 +66,21 @@ describe('session handler', () => {
           controller.close();
         },
       });
-      const request = new Request('https://site.example/api/avatar', { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+      const request = new Request('https://site.example/api/avatar', { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
       assert.equal(request.headers.get('content-length'), null);
       const counted = await read(await env.handler(request));
       assert.equal(counted.status, 413);
-      const small = await read(await handlerWith({ maxBodyBytes: 64 })(new Request('https://site.example/api/avatar', { method: 'POST', body: JSON.stringify({ provider: 'heygen', avatarId: 'a'.repeat(80) }) })));
+      const small = await read(await handlerWith({ maxBodyBytes: 64 })(new Request('https://site.example/api/avatar', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'heygen', avatarId: 'a'.repeat(80) }) })));
       assert.equal(small.status, 413);
+    });
+
+    it('says in the log when a route read the body before handing the Request over (Next.js route, middleware)', async () => {
+      const request = new Request('https://site.example/api/avatar', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'akool', avatarId: 'a' }) });
+      await request.json();
+      const answer = await read(await handlerWith({})(request));
+      assert.equal(answer.status, 500);
+      assert.equal(answer.json.error.code, 'token-http-error');
+      assert.match(env.logs.join('\n'), /body was already read.*request\.clone\(\)/);
     });
 
     it('answers 405 to anything but POST', async () => {
@@ -87,6 +96,22 @@ describe('session handler', () => {
         const answer = await post(env.handler, JSON.stringify({ provider: 'akool', sessionId: json.sessionId }), { path: '/api/avatar/stop', headers });
         assert.equal(answer.status, 200, answer.text);
         assert.equal(env.fake.vendor.session(json.sessionId)!.state, 'closed');
+      }
+    });
+
+    it('creates only from an application/json body: a cross-site form or no-cors fetch cannot start a paid session', async () => {
+      const create = JSON.stringify({ provider: 'akool', avatarId: 'a' });
+      // What a cross-site page can send without a preflight: <form enctype="text/plain"> (whose name=value
+      // can spell JSON), sendBeacon, or fetch(…, {mode: 'no-cors'}) with a typeless Blob body.
+      const forged = ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined];
+      for (const type of forged) {
+        const answer = await post(env.handler, create, { headers: type ? { 'content-type': type } : {} });
+        assert.equal(answer.status, 415, `${type}: ${answer.text}`);
+        assert.equal(answer.json.error.code, 'bad-request');
+      }
+      assert.equal(env.fake.vendor.requests.length, 0, 'no vendor session was created');
+      for (const type of ['application/json', 'application/json; charset=utf-8', 'application/vnd.api+json']) {
+        assert.equal((await post(env.handler, create, { headers: { 'content-type': type } })).status, 200, type);
       }
     });
 
@@ -136,6 +161,19 @@ describe('session handler', () => {
       assert.equal(preflight.status, 204);
       assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
       assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /content-type/);
+    });
+
+    it('compares listed origins as browsers send them (case, default port, trailing slash) and never admits null', async () => {
+      const handler = handlerWith({ allowedOrigins: ['https://Shop.Example/', 'http://localhost:80', 'https://eu.shop.example:8443/', 'null'] });
+      for (const origin of ['https://shop.example', 'http://localhost', 'https://eu.shop.example:8443']) {
+        const answer = await call(handler, origin);
+        assert.equal(answer.status, 200, `${origin}: ${answer.text}`);
+        assert.equal(answer.headers.get('access-control-allow-origin'), origin);
+      }
+      // A sandboxed iframe or data: page on any site sends `Origin: null`.
+      for (const origin of ['null', 'https://shop.example:444', 'http://shop.example', 'https://eu.shop.example']) {
+        assert.equal((await call(handler, origin)).status, 403, origin);
+      }
     });
 
     it('takes a predicate', async () => {
@@ -228,6 +266,37 @@ describe('session handler', () => {
       assert.equal(own.status, 200);
     });
 
+    it('with stopSecret, only the browser that created a session can stop it (HttpOnly cookie, cleared on stop)', async () => {
+      const handler = handlerWith({ stopSecret: 'a-long-server-secret-for-tests' });
+      const mine = await post(handler, { provider: 'akool', avatarId: 'a' });
+      const theirs = await post(handler, { provider: 'akool', avatarId: 'b' });
+      const cookieOf = (answer: typeof mine) => answer.headers.getSetCookie()[0] ?? '';
+      assert.match(cookieOf(mine), /^sa-stop-[\w-]{24}=1; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/);
+      assert.ok(!cookieOf(mine).includes(mine.json.sessionId), 'the cookie does not name the session');
+      const jar = (answer: typeof mine) => cookieOf(answer).split(';')[0]!;
+      const stop = (sessionId: string, cookie?: string) =>
+        post(handler, JSON.stringify({ provider: 'akool', sessionId }), {
+          path: '/api/avatar/stop',
+          headers: { 'content-type': 'text/plain;charset=UTF-8', ...(cookie ? { cookie } : {}) },
+        });
+
+      // Someone who learnt the id: without the cookie, or with their own session's cookie.
+      for (const cookie of [undefined, jar(theirs), `${jar(theirs).split('=')[0]}x=1`]) {
+        const refused = await stop(mine.json.sessionId, cookie);
+        assert.equal(refused.status, 403, refused.text);
+        assert.equal(refused.json.error.code, 'token-forbidden');
+      }
+      assert.equal(env.fake.vendor.session(mine.json.sessionId)!.state, 'started');
+      // Also for another provider with the same id.
+      assert.equal((await post(handler, { provider: 'heygen', sessionId: mine.json.sessionId }, { path: '/api/avatar/stop', headers: { 'content-type': 'application/json', cookie: jar(mine) } })).status, 403);
+
+      const own = await stop(mine.json.sessionId, `other=1; ${jar(mine)}`);
+      assert.equal(own.status, 200, own.text);
+      assert.equal(env.fake.vendor.session(mine.json.sessionId)!.state, 'closed');
+      assert.match(cookieOf(own), new RegExp(`^${jar(mine).split('=')[0]}=; Path=/; Max-Age=0;`));
+      assert.equal(env.fake.vendor.session(theirs.json.sessionId)!.state, 'started');
+    });
+
     it('stops the new session again when afterCreate fails', async () => {
       const handler = handlerWith({
         afterCreate: () => {
@@ -310,6 +379,29 @@ describe('session handler', () => {
         data: { api_key: '[redacted]', nested: { token: '[redacted]', note: '[redacted]' } },
       });
       assertNoSecrets([answer.text, ...env.logs], ['another-secret-value', 'abc123xyz', 'eyJhbGciOiJI']);
+    });
+
+    it('scrubs secrets the server put in vendorFields or livekitSettings when the vendor quotes them in free text', async () => {
+      const elevenlabsKey = 'sk_elevenlabs_customer_Y6u8';
+      const livekitSecret = 'lk-api-secret-Mq42Rz';
+      const hookKey = 'sk_hook_given_key_P3w1';
+      const handler = handlerWith({
+        providers: {
+          heygen: { ...env.providers.heygen!, vendorFields: { voice: { elevenlabs_settings: { api_key: elevenlabsKey } } } },
+          konpro: { ...env.providers.konpro!, livekitSettings: { url: 'wss://sfu.example', api_key: 'lk-key-id', api_secret: livekitSecret } },
+        },
+        beforeCreate: (_request, body) => ({ ...body, vendorFields: { knowledge_base_token: hookKey } }),
+      });
+      const echo = `rejected ${JSON.stringify({ elevenlabsKey, livekitSecret, hookKey })}`;
+      env.fake.vendor.failNext({ vendor: 'heygen', path: '/v1/streaming.new', status: 400, body: { code: 400, message: echo } });
+      env.fake.vendor.failNext({ vendor: 'konpro', path: '/v1/streaming/new', status: 400, body: { code: 400, message: echo } });
+      const answers = [await post(handler, { provider: 'heygen' }), await post(handler, { provider: 'konpro' })];
+      for (const answer of answers) {
+        assert.equal(answer.status, 502);
+        assert.match(answer.json.error.message, /rejected/);
+      }
+      assert.ok(env.logs.length >= 2, 'the failures were logged');
+      assertNoSecrets([...answers.map((answer) => answer.text), ...env.logs], [elevenlabsKey, livekitSecret, hookKey]);
     });
 
     it('uses the injected fetch for every vendor call', async () => {

@@ -135,6 +135,7 @@ export const akool: Vendor<AkoolProviderConfig> = {
     const answer = await callVendor(http, {
       envelope: ENVELOPE,
       what: 'session/create',
+      step: 'start',
       url: joinUrl(config.baseUrl ?? DEFAULT_BASE_URL, PATHS.create),
       headers: { 'x-api-key': config.apiKey },
       body,

@@ -64,6 +64,7 @@ export const deepbrain: Vendor<DeepBrainProviderConfig> = {
     const tokenAnswer = await callVendor(http, {
       envelope: ENVELOPE,
       what: 'sessions/token',
+      step: 'prepare',
       url: joinUrl(baseUrl, PATHS.token),
       headers: {},
       body: { appId: config.appId, userKey: config.userKey },
@@ -74,6 +75,7 @@ export const deepbrain: Vendor<DeepBrainProviderConfig> = {
     const answer = await callVendor(http, {
       envelope: ENVELOPE,
       what: 'sessions/start',
+      step: 'start',
       url: joinUrl(baseUrl, PATHS.start),
       headers: { authorization: `Bearer ${sessionToken}` },
       body,

@@ -124,6 +124,7 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
       const tokenAnswer = await callVendor(http, {
         envelope: dialect.envelope,
         what: 'create_token',
+        step: 'prepare',
         url: joinUrl(baseUrl, dialect.serverPaths.createToken),
         headers: { 'x-api-key': config.apiKey },
         body: {},
@@ -134,6 +135,7 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
       const answer = await callVendor(http, {
         envelope: dialect.envelope,
         what: 'new',
+        step: 'start',
         url: joinUrl(baseUrl, dialect.serverPaths.newSession),
         headers: dialect.newAuth === 'api-key' ? { 'x-api-key': config.apiKey } : { authorization: `Bearer ${sessionToken}` },
         body,

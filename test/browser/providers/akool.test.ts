@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import '../../../src/define.js';
 import { createProvider, initialParams } from '../../../src/providers/akool.js';
-import type { AkoolMessage } from '../../../src/providers/akool-messages.js';
+import { ChatAssembler, type AkoolChatMessage, type AkoolMessage } from '../../../src/providers/akool-messages.js';
 import type { SessionDescription } from '../../../src/session/session-description.js';
 import type { TransportCredentials } from '../../../src/transports/transport.js';
 import { nextEvent, recordEvents, waitFor } from '../../helpers/events.js';
@@ -305,5 +305,56 @@ describe('Akool through <streaming-avatar> with the fake vendor emulation', () =
     expect(fake.relay.publish('ak-chat', { type: 'stop', reason: 'timeout' })).to.equal(1);
     expect((await ended).detail.reason).to.equal('timeout');
     expect(el.state).to.equal('ended');
+  });
+});
+
+describe('Akool through <streaming-avatar>: the fake avatar streams its chat without idx/fin', () => {
+  let fake: ReturnType<typeof setUpFakeVendor>;
+  let botChat: AkoolChatMessage[];
+  const add = ChatAssembler.prototype.add;
+  beforeEach(() => {
+    fake = setUpFakeVendor(() => ({ status: 404, body: 'Akool needs no browser REST call' }), { akoolChat: 'unmarked' });
+    // Every chat message the element's adapter reads (the emulation reads only the page's, from no one).
+    botChat = [];
+    ChatAssembler.prototype.add = function (message) {
+      if (message.pld.from === 'bot') botChat.push(structuredClone(message));
+      return add.call(this, message);
+    };
+  });
+  afterEach(() => {
+    ChatAssembler.prototype.add = add;
+    fake.restore();
+  });
+
+  it('the transcript grows per piece and is final once, with the whole text, before the speaking ends', async () => {
+    const id = 'ak-unmarked';
+    const { el } = await avatarWith({
+      provider: 'akool',
+      sessionId: id,
+      transport: { kind: 'agora', appId: 'fake-agora-app', channel: id, token: `fake-agora.${id}`, uid: 100000 },
+      options: { modeType: 1 },
+    });
+    await el.start();
+    const log = recordEvents(el, ['avatar-speak-end', 'avatar-transcript', 'avatar-error']);
+    const spoken = nextEvent(el, 'avatar-speak-end');
+    const sentence = 'Akool streams this sentence without marks.';
+    await el.speak(sentence);
+    await spoken;
+
+    // What came over the data channel really was the unmarked form, in more than one piece.
+    expect(botChat.length).to.be.greaterThan(1);
+    for (const message of botChat) expect(message).to.not.have.any.keys('idx', 'fin');
+    expect(new Set(botChat.map((message) => message.mid)).size).to.equal(1);
+    expect(botChat.map((message) => message.pld.text).join('')).to.equal(sentence);
+
+    const transcripts = log.of('avatar-transcript');
+    const finals = transcripts.filter((t) => t.final);
+    expect(finals).to.deep.equal([{ role: 'avatar', text: sentence, final: true }]);
+    const partials = transcripts.filter((t) => !t.final).map((t) => t.text);
+    expect(partials.length).to.equal(botChat.length);
+    partials.forEach((text, i) => i > 0 && expect(text.startsWith(partials[i - 1]!)).to.equal(true));
+    expect(log.types().slice(-2)).to.deep.equal(['avatar-transcript', 'avatar-speak-end']);
+    expect(log.of('avatar-error')).to.deep.equal([]);
+    await el.stop();
   });
 });
