@@ -19,7 +19,7 @@ import { VERSION } from '../version.js';
 import { BackgroundController } from './background.js';
 import { CaptionsController } from './captions.js';
 import { parseAutostart, parseLoading, parseVoiceChat, readConfig } from './config.js';
-import { controlsPending, controlsRenderer } from './controls-loader.js';
+import { controlsPending, controlsRenderer, type ControlsLoaded } from './controls-loader.js';
 import { elementStyles } from './element-styles.js';
 import { Notice } from './notice.js';
 import { noteVisitorActivity, trackVisitorActivity, visitorIdleFor } from './visitor-activity.js';
@@ -201,7 +201,18 @@ export class StreamingAvatarElement extends LitElement {
   #observer?: IntersectionObserver;
   #releaseActivity?: () => void;
   readonly #notice = new Notice(() => this.requestUpdate());
-  readonly #onControlsLoaded = () => this.requestUpdate();
+  #controlsFailureReported = false;
+  /** The bar's chunk landed: render it. It failed: say so once (retries happen on later renders, silently). */
+  readonly #onControlsLoaded: ControlsLoaded = (error) => {
+    if (!error) {
+      this.#controlsFailureReported = false;
+      this.requestUpdate();
+      return;
+    }
+    if (this.#controlsFailureReported) return;
+    this.#controlsFailureReported = true;
+    this.#reportNonFatal(error);
+  };
 
   constructor() {
     super();
@@ -238,9 +249,8 @@ export class StreamingAvatarElement extends LitElement {
       },
       idleFor: visitorIdleFor,
       dispatch: (name, detail) => {
-        // An error that leaves the session running still gets a visible line, not only an event.
-        if (name === 'avatar-error' && this.isConnected && !(detail as AvatarErrorDetail).fatal) this.#notice.show((detail as AvatarErrorDetail).message);
-        this.#emit(name, detail);
+        if (name === 'avatar-error' && !(detail as AvatarErrorDetail).fatal) this.#reportNonFatal(detail as AvatarErrorDetail);
+        else this.#emit(name, detail);
       },
     });
   }
@@ -583,6 +593,13 @@ export class StreamingAvatarElement extends LitElement {
     this.#autostarted = true;
     if (mode === 'muted') this.muted = true;
     this.start().catch(() => undefined);
+  }
+
+  /** An error that leaves the session running still gets a visible line, not only an event. */
+  #reportNonFatal(error: AvatarError | AvatarErrorDetail): void {
+    const detail = error instanceof AvatarError ? error.toDetail() : error;
+    if (this.isConnected) this.#notice.show(detail.message);
+    this.#emit('avatar-error', detail);
   }
 
   #emit<K extends AvatarEventName>(name: K, detail: AvatarEventDetailMap[K]): void {

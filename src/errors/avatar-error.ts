@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   // Loading code
   'transport-load-failed',
   'provider-load-failed',
+  'controls-load-failed',
   // The real-time transport
   'transport-join-failed',
   'transport-join-timeout',
