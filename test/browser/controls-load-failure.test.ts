@@ -1,5 +1,5 @@
 // Its own file (its own page): the control bar's chunk is loaded once per page, and these tests need it unloaded.
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../src/define.js';
 import { replaceControlsImport } from '../../src/element/controls-loader.js';
 import type { StreamingAvatarElement } from '../../src/element/streaming-avatar-element.js';
