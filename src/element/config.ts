@@ -18,6 +18,7 @@ export interface RawSettings {
   connectTimeout?: string | null | undefined;
   idleTimeout?: string | null | undefined;
   voiceChat?: string | null | undefined;
+  pushToTalkKey?: string | null | undefined;
   loading?: string | null | undefined;
   background?: string | null | undefined;
   keyColor?: string | null | undefined;
@@ -179,6 +180,10 @@ export function readConfig(raw: RawSettings): SessionConfig {
   }
   parseAutostart(raw.autostart);
   parseVoiceChat(raw.voiceChat);
+  // A `KeyboardEvent.code` (`KeyT`, `Space`, `F2`), not a `key` (`t`, ` `), which would silently never match.
+  if (present(raw.pushToTalkKey) && !/^[A-Z][A-Za-z0-9]+$/.test(raw.pushToTalkKey)) {
+    throw bad('push-to-talk-key', raw.pushToTalkKey, 'a KeyboardEvent.code such as "KeyT" or "Space"');
+  }
   parseLoading(raw.loading);
   parseBackground(raw.background);
   parseKeyColor(raw.keyColor);

@@ -26,6 +26,8 @@ import { noteVisitorActivity, trackVisitorActivity, visitorIdleFor } from './vis
 
 /** Settings whose change while live ends the old session and starts a new one. */
 const SESSION_IDENTITY: readonly (keyof SessionConfig)[] = ['provider', 'avatarId', 'streamType', 'tokenUrl'];
+/** The attributes of those settings that can hold a bad value: one set while live ends that session. */
+const IDENTITY_ATTRIBUTES: readonly (string | undefined)[] = ['provider', 'stream-type', 'token-url'];
 const GESTURES = ['pointerdown', 'keydown', 'touchend', 'click'] as const;
 /** `loading="lazy"` starts loading code when the element is this close to the viewport. */
 const LAZY_MARGIN = '200px';
@@ -202,6 +204,9 @@ export class StreamingAvatarElement extends LitElement {
   #releaseActivity?: () => void;
   readonly #notice = new Notice(() => this.requestUpdate());
   #controlsFailureReported = false;
+  /** The bad value already reported (non-fatal) while a session is live, so each update does not repeat it. */
+  #liveConfigError?: string;
+  #startFocused = false;
   /** The bar's chunk landed: render it. It failed: say so once (retries happen on later renders, silently). */
   readonly #onControlsLoaded: ControlsLoaded = (error) => {
     if (!error) {
@@ -364,7 +369,12 @@ export class StreamingAvatarElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     clearTimeout(this.#removalTimer);
-    if (!this.hasAttribute('state')) this.setAttribute('state', this.#controller.state);
+    // Always written: markup copied from a live page (a CMS, an SSR cache) may hold stale read-only state.
+    this.setAttribute('state', this.#controller.state);
+    this.toggleAttribute('speaking', this.#controller.speaking);
+    this.toggleAttribute('audio-blocked', this.#controller.audioBlocked);
+    const chat = this.#controller.voiceChat;
+    this.toggleAttribute('listening', chat.active && !chat.micMuted);
     window.addEventListener('pagehide', this.#onPageHide);
     document.addEventListener('fullscreenchange', this.#onFullscreenChange);
     document.addEventListener('keydown', this.#onTalkKey);
@@ -396,12 +406,28 @@ export class StreamingAvatarElement extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('muted')) this.#controller.applyMuted();
     let config: SessionConfig | undefined;
+    let configError: AvatarError | undefined;
     try {
       config = this.#readConfig();
-      this.#controller.reportConfigError(undefined);
     } catch (error) {
-      if (error instanceof AvatarError) this.#controller.reportConfigError(error);
+      if (error instanceof AvatarError) configError = error;
     }
+    if (configError && this.#controller.active) {
+      if (IDENTITY_ATTRIBUTES.includes(configError.attribute)) {
+        // The page asked for another avatar than the live one, and that one cannot start.
+        void this.#controller.stop('user');
+        this.#controller.reportConfigError(configError);
+      } else if (this.#liveConfigError !== configError.message) {
+        // The live session does not use the value now; it is reported again (fatal) once the session ends.
+        this.#liveConfigError = configError.message;
+        const { code, message, attribute } = configError;
+        this.#reportNonFatal(new AvatarError(code, message, { attribute, fatal: false }));
+      }
+    } else {
+      this.#liveConfigError = undefined;
+      this.#controller.reportConfigError(configError);
+    }
+    this.#startFocused = this.#startHasFocus();
     // Changing who or what the avatar is ends the live session before the new one starts.
     if (config && this.#controller.active && this.#liveIdentity !== identity(config)) {
       void this.#controller.stop('user');
@@ -415,7 +441,23 @@ export class StreamingAvatarElement extends LitElement {
   }
 
   protected override updated(): void {
+    // The start control hides once clicked: keep keyboard focus inside the element rather than on <body>.
+    if (this.#startFocused && this.#startSlot()?.hidden) this.renderRoot.querySelector<HTMLElement>('.frame')?.focus();
     this.#maybeAutostart();
+  }
+
+  #startSlot(): HTMLSlotElement | null | undefined {
+    return this.shadowRoot?.querySelector<HTMLSlotElement>('slot[name="start-button"]');
+  }
+
+  #startHasFocus(): boolean {
+    const slot = this.#startSlot();
+    if (!slot || slot.hidden) return false;
+    const active = document.activeElement;
+    return (
+      Boolean(this.shadowRoot?.activeElement?.matches('[part~="start-button"]')) ||
+      slot.assignedElements({ flatten: true }).some((element) => active !== null && element.contains(active))
+    );
   }
 
   /** `updateComplete` includes the control bar: its chunk may still be loading when a session goes live. */
@@ -435,7 +477,7 @@ export class StreamingAvatarElement extends LitElement {
     const startLabel = state === 'error' ? 'Try again' : state === 'ended' ? 'Start again' : 'Start';
     // Asked whenever `controls` is set, so the bar's chunk is loaded before a session is live.
     const renderControls = this.controls ? controlsRenderer(this.#onControlsLoaded) : undefined;
-    return html`<div class="frame">
+    return html`<div class="frame" tabindex="-1">
       ${this.#background.layer} ${this.#video} ${this.#container}
       <div part="poster" ?hidden=${live}>
         <slot name="poster">${this.poster ? html`<img part="poster-image" src=${this.poster} alt="" />` : nothing}</slot>
@@ -466,7 +508,7 @@ export class StreamingAvatarElement extends LitElement {
       voiceChat: this.#controller.voiceChat,
       muted: this.muted,
       captions: this.captions,
-      fullscreen: document.fullscreenElement === this,
+      fullscreen: this.#isFullscreen(),
       toggleVoiceChat: () => {
         if (this.#controller.voiceChat.active) void this.stopVoiceChat();
         else void this.startVoiceChat({ pushToTalk: this.#voiceChatMode() === 'push-to-talk' }).catch(() => undefined);
@@ -477,11 +519,16 @@ export class StreamingAvatarElement extends LitElement {
         this.captions = !this.captions;
       },
       toggleFullscreen: () => {
-        if (document.fullscreenElement === this) void document.exitFullscreen().catch(() => undefined);
+        if (this.#isFullscreen()) void document.exitFullscreen().catch(() => undefined);
         else void this.requestFullscreen?.().catch(() => undefined);
       },
       stop: () => void this.stop(),
     };
+  }
+
+  /** Asked of the element's own root: inside another shadow root, `document.fullscreenElement` is that root's host. */
+  #isFullscreen(): boolean {
+    return (this.getRootNode() as Document | ShadowRoot).fullscreenElement === this;
   }
 
   #statusText(state: AvatarState): string {
@@ -516,6 +563,7 @@ export class StreamingAvatarElement extends LitElement {
       idleTimeout: text(this.idleTimeout),
       autostart: this.autostart,
       voiceChat: this.voiceChat,
+      pushToTalkKey: this.pushToTalkKey,
       loading: this.loading,
       background: text(this.background),
       keyColor: text(this.keyColor),

@@ -1,0 +1,118 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import '../../src/define.js';
+import type { StreamingAvatarElement } from '../../src/element/streaming-avatar-element.js';
+import { nextEvent, recordEvents, waitFor } from '../helpers/events.js';
+
+const part = (el: StreamingAvatarElement, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+const status = (el: StreamingAvatarElement) => part(el, 'status')!.textContent!.trim();
+
+describe('element behaviour a page relies on', () => {
+  let el: StreamingAvatarElement | undefined;
+  afterEach(async () => {
+    await el?.stop();
+    el = undefined;
+  });
+
+  it('read-only state attributes copied into the markup (a CMS paste of a live page) are corrected on upgrade', async () => {
+    el = await fixture<StreamingAvatarElement>(html`<streaming-avatar state="connected" speaking audio-blocked listening></streaming-avatar>`);
+    expect(el.getAttribute('state')).to.equal('idle');
+    expect(el.hasAttribute('speaking')).to.equal(false);
+    expect(el.hasAttribute('audio-blocked')).to.equal(false);
+    expect(el.hasAttribute('listening')).to.equal(false);
+  });
+
+  it('a bad value set while live fires a non-fatal typed error and shows it; the session goes on', async () => {
+    el = await fixture<StreamingAvatarElement>(html`<streaming-avatar></streaming-avatar>`);
+    await el.start();
+    const log = recordEvents(el, ['avatar-error', 'avatar-state-change']);
+    el.setAttribute('quality', 'ultra');
+    await el.updateComplete;
+    expect(log.of('avatar-error')).to.have.length(1);
+    expect(log.of('avatar-error')[0]).to.include({ code: 'invalid-attribute', attribute: 'quality', fatal: false });
+    expect(status(el)).to.contain('ultra');
+    expect(el.state).to.equal('connected');
+    // Later updates (captions, voice chat) do not repeat it.
+    el.requestUpdate();
+    await el.updateComplete;
+    expect(log.of('avatar-error')).to.have.length(1);
+    expect(log.types()).to.not.include('avatar-state-change');
+  });
+
+  for (const [attribute, value, code] of [
+    ['provider', 'nosuchvendor', 'unknown-provider'],
+    ['token-url', 'javascript:alert(1)', 'invalid-attribute'],
+  ] as const) {
+    for (const when of ['connecting', 'connected'] as const) {
+      it(`${attribute} set to a bad value while ${when} ends that session with a fatal ${code}`, async () => {
+        el = await fixture<StreamingAvatarElement>(html`<streaming-avatar></streaming-avatar>`);
+        const starting = el.start().catch((error: { code?: string }) => error.code);
+        if (when === 'connected') await starting;
+        expect(el.state).to.equal(when);
+        const log = recordEvents(el, ['avatar-error', 'avatar-ended']);
+        el.setAttribute(attribute, value);
+        await el.updateComplete;
+        expect(log.of('avatar-ended').map((d) => d.reason)).to.deep.equal(['user']);
+        expect(log.of('avatar-error')).to.have.length(1);
+        expect(log.of('avatar-error')[0]).to.include({ code, attribute, fatal: true });
+        expect(el.state).to.equal('error');
+        expect(status(el)).to.contain(value);
+        if (when === 'connecting') expect(await starting).to.equal('aborted');
+      });
+    }
+  }
+
+  it('starting from the keyboard keeps focus inside the element while the start button hides', async () => {
+    el = await fixture<StreamingAvatarElement>(html`<streaming-avatar></streaming-avatar>`);
+    part(el, 'start-button')!.focus();
+    const connected = nextEvent(el, 'avatar-ready');
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(el.state).to.equal('connecting');
+    expect(el.matches(':focus-within'), 'focus stays inside while connecting').to.equal(true);
+    await connected;
+    await el.updateComplete;
+    expect(el.matches(':focus-within'), 'and once connected').to.equal(true);
+  });
+
+  it('a slotted start button keeps focus inside the element too', async () => {
+    el = await fixture<StreamingAvatarElement>(html`<streaming-avatar><button slot="start-button">Talk</button></streaming-avatar>`);
+    el.querySelector('button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(el.state).to.equal('connecting');
+    expect(el.matches(':focus-within')).to.equal(true);
+  });
+
+  it('prefers-reduced-motion: the control bar, video and poster change without transitions', async () => {
+    await emulateMedia({ reducedMotion: 'reduce' });
+    try {
+      el = await fixture<StreamingAvatarElement>(html`<streaming-avatar controls></streaming-avatar>`);
+      await el.start();
+      await el.updateComplete;
+      for (const name of ['controls', 'video', 'poster']) {
+        expect(getComputedStyle(part(el, name)!).transitionDuration, name).to.equal('0s');
+      }
+    } finally {
+      await emulateMedia({ reducedMotion: 'no-preference' });
+    }
+  });
+
+  it('inside another shadow root, the fullscreen button knows the element is full screen and exits', async () => {
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    const root = host.attachShadow({ mode: 'open' });
+    el = document.createElement('streaming-avatar');
+    el.controls = true;
+    root.append(el);
+    await el.start();
+    await el.updateComplete;
+    part(el, 'fullscreen-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => root.fullscreenElement === el, 3000, 'fullscreen');
+    await waitFor(() => part(el!, 'fullscreen-button')!.getAttribute('aria-label') === 'Exit full screen', 3000, 'label');
+    expect(part(el, 'fullscreen-button')!.getAttribute('aria-pressed')).to.equal('true');
+    part(el, 'fullscreen-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => document.fullscreenElement === null, 3000, 'fullscreen exit');
+  });
+});
