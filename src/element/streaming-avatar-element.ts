@@ -366,6 +366,16 @@ export class StreamingAvatarElement extends LitElement {
     return this.#controller.setMicMuted(muted);
   }
 
+  /**
+   * A declarative shadow root (a server-rendered or hand-written poster-first shell) is replaced, not kept
+   * beside the rendered one, unless Lit's hydrate support is loaded to take it over.
+   */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    // Emptied first: Lit renders before the root's first child.
+    if (!('litElementHydrateSupport' in globalThis)) this.shadowRoot?.replaceChildren();
+    return super.createRenderRoot();
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     clearTimeout(this.#removalTimer);

@@ -116,3 +116,18 @@ describe('element behaviour a page relies on', () => {
     await waitFor(() => document.fullscreenElement === null, 3000, 'fullscreen exit');
   });
 });
+
+describe('declarative shadow DOM', () => {
+  it('a pre-rendered shadow root (a poster-first shell) is replaced by the element, not duplicated', async () => {
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    host.setHTMLUnsafe(
+      '<streaming-avatar><template shadowrootmode="open"><div part="poster">shell</div><button part="start-button">Start</button></template></streaming-avatar>',
+    );
+    const el = host.querySelector('streaming-avatar')!;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelectorAll('[part~="poster"]')).to.have.length(1);
+    expect(el.shadowRoot!.querySelectorAll('[part~="start-button"]')).to.have.length(1);
+    expect(el.shadowRoot!.textContent).to.not.contain('shell');
+    expect(el.shadowRoot!.querySelector('video')).to.not.equal(null);
+  });
+});
