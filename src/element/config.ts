@@ -182,7 +182,7 @@ export function readConfig(raw: RawSettings): SessionConfig {
   parseVoiceChat(raw.voiceChat);
   // A `KeyboardEvent.code` (`KeyT`, `Space`, `F2`), not a `key` (`t`, ` `), which would silently never match.
   if (present(raw.pushToTalkKey) && !/^[A-Z][A-Za-z0-9]+$/.test(raw.pushToTalkKey)) {
-    throw bad('push-to-talk-key', raw.pushToTalkKey, 'a KeyboardEvent.code such as "KeyT" or "Space"');
+    throw bad('push-to-talk-key', raw.pushToTalkKey, 'a KeyboardEvent.code such as "KeyT"');
   }
   parseLoading(raw.loading);
   parseBackground(raw.background);

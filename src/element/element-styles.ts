@@ -57,9 +57,6 @@ export const elementStyles = css`
     background: radial-gradient(circle at 50% 40%, #2a3b6e 0, #0b1020 70%);
     transition: opacity 0.25s ease;
   }
-  [part~='poster'][hidden] {
-    display: none;
-  }
   ::slotted([slot='poster']),
   [part~='poster-image'] {
     width: 100%;

@@ -206,7 +206,6 @@ export class StreamingAvatarElement extends LitElement {
   #controlsFailureReported = false;
   /** The bad value already reported (non-fatal) while a session is live, so each update does not repeat it. */
   #liveConfigError?: string;
-  #startFocused = false;
   /** The bar's chunk landed: render it. It failed: say so once (retries happen on later renders, silently). */
   readonly #onControlsLoaded: ControlsLoaded = (error) => {
     if (!error) {
@@ -430,14 +429,12 @@ export class StreamingAvatarElement extends LitElement {
       } else if (this.#liveConfigError !== configError.message) {
         // The live session does not use the value now; it is reported again (fatal) once the session ends.
         this.#liveConfigError = configError.message;
-        const { code, message, attribute } = configError;
-        this.#reportNonFatal(new AvatarError(code, message, { attribute, fatal: false }));
+        this.#reportNonFatal({ ...configError.toDetail(), fatal: false });
       }
     } else {
       this.#liveConfigError = undefined;
       this.#controller.reportConfigError(configError);
     }
-    this.#startFocused = this.#startHasFocus();
     // Changing who or what the avatar is ends the live session before the new one starts.
     if (config && this.#controller.active && this.#liveIdentity !== identity(config)) {
       void this.#controller.stop('user');
@@ -451,23 +448,7 @@ export class StreamingAvatarElement extends LitElement {
   }
 
   protected override updated(): void {
-    // The start control hides once clicked: keep keyboard focus inside the element rather than on <body>.
-    if (this.#startFocused && this.#startSlot()?.hidden) this.renderRoot.querySelector<HTMLElement>('.frame')?.focus();
     this.#maybeAutostart();
-  }
-
-  #startSlot(): HTMLSlotElement | null | undefined {
-    return this.shadowRoot?.querySelector<HTMLSlotElement>('slot[name="start-button"]');
-  }
-
-  #startHasFocus(): boolean {
-    const slot = this.#startSlot();
-    if (!slot || slot.hidden) return false;
-    const active = document.activeElement;
-    return (
-      Boolean(this.shadowRoot?.activeElement?.matches('[part~="start-button"]')) ||
-      slot.assignedElements({ flatten: true }).some((element) => active !== null && element.contains(active))
-    );
   }
 
   /** `updateComplete` includes the control bar: its chunk may still be loading when a session goes live. */
@@ -667,6 +648,8 @@ export class StreamingAvatarElement extends LitElement {
   #onStartClick = (event: Event) => {
     event.stopPropagation();
     this.start().catch(() => undefined);
+    // The start control hides while connecting: keep keyboard focus inside the element rather than on <body>.
+    if (this.state === 'connecting' && this.matches(':focus-within')) this.renderRoot.querySelector<HTMLElement>('.frame')?.focus();
   };
 
   #onUnmuteClick = (event: Event) => {
