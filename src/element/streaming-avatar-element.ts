@@ -206,6 +206,7 @@ export class StreamingAvatarElement extends LitElement {
   #controlsFailureReported = false;
   /** The bad value already reported (non-fatal) while a session is live, so each update does not repeat it. */
   #liveConfigError?: string;
+  #talkKeyHeld = false;
   /** The bar's chunk landed: render it. It failed: say so once (retries happen on later renders, silently). */
   readonly #onControlsLoaded: ControlsLoaded = (error) => {
     if (!error) {
@@ -385,6 +386,7 @@ export class StreamingAvatarElement extends LitElement {
     const chat = this.#controller.voiceChat;
     this.toggleAttribute('listening', chat.active && !chat.micMuted);
     window.addEventListener('pagehide', this.#onPageHide);
+    window.addEventListener('blur', this.#onWindowBlur);
     document.addEventListener('fullscreenchange', this.#onFullscreenChange);
     document.addEventListener('keydown', this.#onTalkKey);
     document.addEventListener('keyup', this.#onTalkKey);
@@ -396,6 +398,7 @@ export class StreamingAvatarElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('pagehide', this.#onPageHide);
+    window.removeEventListener('blur', this.#onWindowBlur);
     document.removeEventListener('fullscreenchange', this.#onFullscreenChange);
     document.removeEventListener('keydown', this.#onTalkKey);
     document.removeEventListener('keyup', this.#onTalkKey);
@@ -500,6 +503,8 @@ export class StreamingAvatarElement extends LitElement {
       muted: this.muted,
       captions: this.captions,
       fullscreen: this.#isFullscreen(),
+      // False in an iframe without `allow="fullscreen"` (a CMS embed) and on iPhone: no button that does nothing.
+      fullscreenAvailable: Boolean(document.fullscreenEnabled),
       toggleVoiceChat: () => {
         if (this.#controller.voiceChat.active) void this.stopVoiceChat();
         else void this.startVoiceChat({ pushToTalk: this.#voiceChatMode() === 'push-to-talk' }).catch(() => undefined);
@@ -678,7 +683,15 @@ export class StreamingAvatarElement extends LitElement {
     if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
     if (!this.#controller.voiceChat.pushToTalk) return;
     event.preventDefault();
-    void this.#controller.pushToTalk(event.type === 'keydown');
+    this.#talkKeyHeld = event.type === 'keydown';
+    void this.#controller.pushToTalk(this.#talkKeyHeld);
+  };
+
+  /** A key held while the window loses focus never sends its keyup: release it, or the microphone stays open. */
+  #onWindowBlur = () => {
+    if (!this.#talkKeyHeld) return;
+    this.#talkKeyHeld = false;
+    void this.#controller.pushToTalk(false);
   };
 
   #onFullscreenChange = () => this.requestUpdate();

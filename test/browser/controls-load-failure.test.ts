@@ -41,7 +41,7 @@ describe('the control bar chunk fails to load', () => {
       await el.start();
       await el.updateComplete;
       expect(el.state).to.equal('connected');
-      expect(bar(el)).to.equal(null);
+      expect(bar(el) === null, 'no control bar yet').to.equal(true);
       expect(attempts).to.be.greaterThan(1);
       expect(log.of('avatar-error')).to.have.length(1);
     } finally {

@@ -3,6 +3,7 @@ import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { StreamingAvatarElement } from '../../src/element/streaming-avatar-element.js';
 import { nextEvent, recordEvents, waitFor } from '../helpers/events.js';
+import { installFakeMicrophone } from '../helpers/fake-microphone.js';
 
 const part = (el: StreamingAvatarElement, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const status = (el: StreamingAvatarElement) => part(el, 'status')!.textContent!.trim();
@@ -96,6 +97,40 @@ describe('element behaviour a page relies on', () => {
     } finally {
       await emulateMedia({ reducedMotion: 'no-preference' });
     }
+  });
+
+  it('push-to-talk-key: the window losing focus while the key is held closes the microphone (its keyup never comes)', async () => {
+    const mic = installFakeMicrophone();
+    let held = false;
+    try {
+      el = await fixture<StreamingAvatarElement>(html`<streaming-avatar voice-chat="push-to-talk" push-to-talk-key="KeyT"></streaming-avatar>`);
+      await el.start();
+      await waitFor(() => el!.voiceChatState.active, 3000, 'voice chat on');
+      document.body.focus();
+      await sendKeys({ down: 'KeyT' });
+      held = true;
+      await waitFor(() => !el!.voiceChatState.micMuted, 2000, 'talking');
+      window.dispatchEvent(new FocusEvent('blur'));
+      await waitFor(() => el!.voiceChatState.micMuted, 2000, 'microphone closed on blur');
+      expect(el.hasAttribute('listening')).to.equal(false);
+    } finally {
+      if (held) await sendKeys({ up: 'KeyT' });
+      mic.restore();
+    }
+  });
+
+  it('the control bar has no fullscreen button where fullscreen is unavailable (an iframe without allow="fullscreen")', async () => {
+    Object.defineProperty(document, 'fullscreenEnabled', { value: false, configurable: true });
+    try {
+      el = await fixture<StreamingAvatarElement>(html`<streaming-avatar controls></streaming-avatar>`);
+      await el.start();
+      await el.updateComplete;
+      expect(part(el, 'mute-button') !== null, 'the bar is there').to.equal(true);
+      expect(part(el, 'fullscreen-button') === null, 'no fullscreen button').to.equal(true);
+    } finally {
+      delete (document as { fullscreenEnabled?: boolean }).fullscreenEnabled;
+    }
+    expect(document.fullscreenEnabled).to.equal(true);
   });
 
   it('inside another shadow root, the fullscreen button knows the element is full screen and exits', async () => {
