@@ -154,7 +154,7 @@ export class StreamingAvatarElement extends LitElement {
   /** Image shown until the avatar's first frame. */
   @property({ reflect: true }) poster?: string;
 
-  /** Shows the control bar (mic, mute, captions, full screen, stop). */
+  /** Shows the control bar (mic, mute, captions, full screen where the page may use it, stop). */
   @property({ type: Boolean, reflect: true }) controls = false;
 
   /** Shows the avatar's words as captions over the video. */
@@ -166,7 +166,7 @@ export class StreamingAvatarElement extends LitElement {
   /** Turns off barge-in (the user talking over the avatar interrupts it). */
   @property({ attribute: 'no-barge-in', type: Boolean, reflect: true }) noBargeIn = false;
 
-  /** A `KeyboardEvent.code` (e.g. `KeyT`) that talks while held in push-to-talk mode, anywhere on the page outside text fields. */
+  /** A `KeyboardEvent.code` (e.g. `KeyT`) that talks while held in push-to-talk mode, anywhere on the page outside text fields; the window losing focus releases it. */
   @property({ attribute: 'push-to-talk-key', reflect: true }) pushToTalkKey?: string;
 
   /**

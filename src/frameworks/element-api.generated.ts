@@ -36,7 +36,7 @@ export interface StreamingAvatarAttributes {
   muted?: StreamingAvatarElement['muted'];
   /** Image shown until the avatar's first frame. */
   poster?: StreamingAvatarElement['poster'];
-  /** Shows the control bar (mic, mute, captions, full screen, stop). */
+  /** Shows the control bar (mic, mute, captions, full screen where the page may use it, stop). */
   controls?: StreamingAvatarElement['controls'];
   /** Shows the avatar's words as captions over the video. */
   captions?: StreamingAvatarElement['captions'];
@@ -44,7 +44,7 @@ export interface StreamingAvatarAttributes {
   'voice-chat'?: StreamingAvatarElement['voiceChat'];
   /** Turns off barge-in (the user talking over the avatar interrupts it). */
   'no-barge-in'?: StreamingAvatarElement['noBargeIn'];
-  /** A `KeyboardEvent.code` (e.g. `KeyT`) that talks while held in push-to-talk mode, anywhere on the page outside text fields. */
+  /** A `KeyboardEvent.code` (e.g. `KeyT`) that talks while held in push-to-talk mode, anywhere on the page outside text fields; the window losing focus releases it. */
   'push-to-talk-key'?: StreamingAvatarElement['pushToTalkKey'];
   /** Removes the vendor's solid backdrop (green screen) with a WebGL chroma key and shows this instead: `transparent` (the page), a CSS colour, or an image such as `url(office.jpg)`. Absent: the video as sent. */
   background?: StreamingAvatarElement['background'];
