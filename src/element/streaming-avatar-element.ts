@@ -224,7 +224,8 @@ export class StreamingAvatarElement extends LitElement {
     // Made here, not in render(), so start() works before the first render and the node is never replaced.
     this.#video = createVideo();
     this.#container = createMediaContainer();
-    this.#background = new BackgroundController(this, this.#video);
+    // No notice: `background-fallback` is the visible state, and the plain video plays on.
+    this.#background = new BackgroundController(this, this.#video, undefined, (error) => this.#emit('avatar-error', error.toDetail()));
     const host = this;
     this.#controller = new SessionController({
       video: this.#video,

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'transport-load-failed',
   'provider-load-failed',
   'controls-load-failed',
+  'background-load-failed',
   // The real-time transport
   'transport-join-failed',
   'transport-join-timeout',

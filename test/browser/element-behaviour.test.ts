@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
+import { replaceBackgroundImport } from '../../src/element/background.js';
 import type { StreamingAvatarElement } from '../../src/element/streaming-avatar-element.js';
 import { nextEvent, recordEvents, waitFor } from '../helpers/events.js';
 import { installFakeMicrophone } from '../helpers/fake-microphone.js';
@@ -164,5 +165,28 @@ describe('declarative shadow DOM', () => {
     expect(el.shadowRoot!.querySelectorAll('[part~="start-button"]')).to.have.length(1);
     expect(el.shadowRoot!.textContent).to.not.contain('shell');
     expect(el.shadowRoot!.querySelector('video')).to.not.equal(null);
+  });
+});
+
+describe('background chunk that fails to load', () => {
+  it('fires a non-fatal background-load-failed beside background-fallback, and the session goes on', async () => {
+    const restore = replaceBackgroundImport(() => Promise.reject(new TypeError('Failed to fetch dynamically imported module: background-view.js')));
+    const el = await fixture<StreamingAvatarElement>(html`<streaming-avatar></streaming-avatar>`);
+    try {
+      const log = recordEvents(el, ['avatar-error']);
+      el.setAttribute('background', 'rgb(1, 2, 3)');
+      await waitFor(() => el.hasAttribute('background-fallback'), 3000, 'background-fallback');
+      await waitFor(() => log.of('avatar-error').length > 0, 3000, 'avatar-error');
+      expect(log.of('avatar-error')).to.have.length(1);
+      expect(log.of('avatar-error')[0]).to.include({ code: 'background-load-failed', fatal: false });
+      // Every update retries the import (silently: one event per streak of failures).
+      await el.start();
+      await el.updateComplete;
+      expect(el.state).to.equal('connected');
+      expect(log.of('avatar-error')).to.have.length(1);
+    } finally {
+      restore();
+      await el.stop();
+    }
   });
 });
