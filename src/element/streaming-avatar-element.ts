@@ -28,6 +28,8 @@ import { noteVisitorActivity, trackVisitorActivity, visitorIdleFor } from './vis
 const SESSION_IDENTITY: readonly (keyof SessionConfig)[] = ['provider', 'avatarId', 'streamType', 'tokenUrl'];
 /** The attributes of those settings that can hold a bad value: one set while live ends that session. */
 const IDENTITY_ATTRIBUTES: readonly (string | undefined)[] = ['provider', 'stream-type', 'token-url'];
+/** `autostart` and `voice-chat` take a value or none: as properties, `true` is the bare attribute and `false` none. */
+const flagOrValue = { toAttribute: (value: unknown) => (value === true ? '' : value === false ? null : value) };
 const GESTURES = ['pointerdown', 'keydown', 'touchend', 'click'] as const;
 /** `loading="lazy"` starts loading code when the element is this close to the viewport. */
 const LAZY_MARGIN = '200px';
@@ -140,10 +142,10 @@ export class StreamingAvatarElement extends LitElement {
   @property({ attribute: 'idle-timeout', reflect: true }) idleTimeout?: string;
 
   /**
-   * Absent: click to start. Present (or `any`): start on load, with sound where the browser allows and
-   * muted video otherwise. `muted`: start on load, muted.
+   * Absent: click to start. Present (or `any`; the property `true`): start on load, with sound where the browser
+   * allows and muted video otherwise. `muted`: start on load, muted.
    */
-  @property({ reflect: true }) autostart?: string | null;
+  @property({ reflect: true, converter: flagOrValue }) autostart?: string | boolean | null;
 
   /** `eager` (default) loads the vendor and transport code once the element is on the page; `lazy` waits until it is near the viewport (and so does `autostart`). */
   @property({ reflect: true }) loading?: 'eager' | 'lazy';
@@ -160,8 +162,8 @@ export class StreamingAvatarElement extends LitElement {
   /** Shows the avatar's words as captions over the video. */
   @property({ type: Boolean, reflect: true }) captions = false;
 
-  /** Starts voice chat once connected: present (or `open`) for an open microphone, `push-to-talk` for hold-to-talk. */
-  @property({ attribute: 'voice-chat', reflect: true }) voiceChat?: string | null;
+  /** Starts voice chat once connected: present (or `open`; the property `true`) for an open microphone, `push-to-talk` for hold-to-talk. */
+  @property({ attribute: 'voice-chat', reflect: true, converter: flagOrValue }) voiceChat?: string | boolean | null;
 
   /** Turns off barge-in (the user talking over the avatar interrupts it). */
   @property({ attribute: 'no-barge-in', type: Boolean, reflect: true }) noBargeIn = false;

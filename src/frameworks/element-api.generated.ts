@@ -28,7 +28,7 @@ export interface StreamingAvatarAttributes {
   'connect-timeout'?: StreamingAvatarElement['connectTimeout'];
   /** Seconds of inactivity after which the vendor may end the session (30–3600; vendors that accept it). */
   'idle-timeout'?: StreamingAvatarElement['idleTimeout'];
-  /** Absent: click to start. Present (or `any`): start on load, with sound where the browser allows and muted video otherwise. `muted`: start on load, muted. */
+  /** Absent: click to start. Present (or `any`; the property `true`): start on load, with sound where the browser allows and muted video otherwise. `muted`: start on load, muted. */
   autostart?: StreamingAvatarElement['autostart'];
   /** `eager` (default) loads the vendor and transport code once the element is on the page; `lazy` waits until it is near the viewport (and so does `autostart`). */
   loading?: StreamingAvatarElement['loading'];
@@ -40,7 +40,7 @@ export interface StreamingAvatarAttributes {
   controls?: StreamingAvatarElement['controls'];
   /** Shows the avatar's words as captions over the video. */
   captions?: StreamingAvatarElement['captions'];
-  /** Starts voice chat once connected: present (or `open`) for an open microphone, `push-to-talk` for hold-to-talk. */
+  /** Starts voice chat once connected: present (or `open`; the property `true`) for an open microphone, `push-to-talk` for hold-to-talk. */
   'voice-chat'?: StreamingAvatarElement['voiceChat'];
   /** Turns off barge-in (the user talking over the avatar interrupts it). */
   'no-barge-in'?: StreamingAvatarElement['noBargeIn'];

@@ -134,6 +134,31 @@ describe('element behaviour a page relies on', () => {
     expect(document.fullscreenEnabled).to.equal(true);
   });
 
+  it('autostart and voiceChat set to true as properties (script, Angular, Vue bindings) mean the bare attribute', async () => {
+    const mic = installFakeMicrophone();
+    try {
+      el = await fixture<StreamingAvatarElement>(html`<streaming-avatar></streaming-avatar>`);
+      const log = recordEvents(el, ['avatar-error']);
+      el.voiceChat = true;
+      el.autostart = true;
+      await el.updateComplete;
+      expect(el.getAttribute('autostart')).to.equal('');
+      expect(el.getAttribute('voice-chat')).to.equal('');
+      await waitFor(() => el!.state === 'connected', 5000, 'autostarted');
+      await waitFor(() => el!.voiceChatState.active, 3000, 'voice chat on');
+      expect(el.voiceChatState.pushToTalk).to.equal(false);
+      expect(log.of('avatar-error')).to.deep.equal([]);
+      el.autostart = false;
+      el.voiceChat = false;
+      await el.updateComplete;
+      expect(el.hasAttribute('autostart')).to.equal(false);
+      expect(el.hasAttribute('voice-chat')).to.equal(false);
+      expect(log.of('avatar-error')).to.deep.equal([]);
+    } finally {
+      mic.restore();
+    }
+  });
+
   it('inside another shadow root, the fullscreen button knows the element is full screen and exits', async () => {
     const host = await fixture<HTMLDivElement>(html`<div></div>`);
     const root = host.attachShadow({ mode: 'open' });

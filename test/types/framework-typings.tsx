@@ -61,3 +61,6 @@ export const listeners = (el: HTMLElement) => {
   // @ts-expect-error avatar-ended's detail has no `code`
   document.addEventListener('avatar-ended', (event) => event.detail.code);
 };
+
+// `autostart` and `voice-chat` take a value or none: bare (true) as well as a string, in both JSX forms.
+export const bareFlags = [<streaming-avatar autostart voice-chat />, <StreamingAvatar autostart voiceChat="push-to-talk" />];
