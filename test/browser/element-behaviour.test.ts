@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
+import { defineStreamingAvatar } from '../../src/element/define-element.js';
 import { replaceBackgroundImport } from '../../src/element/background.js';
 import type { StreamingAvatarElement } from '../../src/element/streaming-avatar-element.js';
 import { nextEvent, recordEvents, waitFor } from '../helpers/events.js';
@@ -213,5 +214,22 @@ describe('background chunk that fails to load', () => {
       restore();
       await el.stop();
     }
+  });
+});
+
+describe('upgrade order', () => {
+  it('properties set before the tag is defined (the lazy-property pattern) are kept and reflected', async () => {
+    const el = document.createElement('lazy-props-avatar') as StreamingAvatarElement;
+    const fetchSession = () => Promise.reject(new Error('not called'));
+    Object.assign(el, { avatarId: 'anna', muted: true, controls: true, fetchSession });
+    (await fixture<HTMLDivElement>(html`<div></div>`)).append(el);
+    defineStreamingAvatar('lazy-props-avatar');
+    await el.updateComplete;
+    expect(el.getAttribute('avatar-id')).to.equal('anna');
+    expect(el.hasAttribute('muted')).to.equal(true);
+    expect(el.hasAttribute('controls')).to.equal(true);
+    expect(el.fetchSession).to.equal(fetchSession);
+    expect(Object.prototype.hasOwnProperty.call(el, 'avatarId'), 'the accessor, not an own property, holds it').to.equal(false);
+    expect(el.getAttribute('state')).to.equal('idle');
   });
 });
