@@ -1,11 +1,21 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { AvatarError } from '../errors/avatar-error.js';
 import type { AvatarState } from '../session/session-types.js';
 import type { BackgroundView } from './background-view.js';
 
 /** Fetches the lazy chunk; the element uses `import()`, tests pass one that fails. */
 export type BackgroundViewLoader = () => Promise<Pick<typeof import('./background-view.js'), 'BackgroundView'>>;
 
-const loadView: BackgroundViewLoader = () => import('./background-view.js');
+let loadView: BackgroundViewLoader = () => import('./background-view.js');
+
+/** Test seam: replaces the element's import of the chunk (e.g. with one that fails); returns the undo. */
+export function replaceBackgroundImport(load: BackgroundViewLoader): () => void {
+  const previous = loadView;
+  loadView = load;
+  return () => {
+    loadView = previous;
+  };
+}
 
 export interface BackgroundHost extends ReactiveControllerHost, HTMLElement {
   readonly state: AvatarState;
@@ -20,14 +30,19 @@ export class BackgroundController implements ReactiveController {
   readonly layer = document.createElement('div');
   #view?: BackgroundView;
   #loading = false;
+  /** A failure was reported: every update retries the import, and one event per streak of failures is enough. */
+  #failureReported = false;
   readonly #host: BackgroundHost;
   readonly #video: HTMLVideoElement;
   readonly #load: BackgroundViewLoader;
+  readonly #onLoadError?: (error: AvatarError) => void;
 
-  constructor(host: BackgroundHost, video: HTMLVideoElement, load = loadView) {
+  /** `load` defaults to the chunk's import; `onLoadError` hears of each failed one (a non-fatal `background-load-failed`). */
+  constructor(host: BackgroundHost, video: HTMLVideoElement, load?: BackgroundViewLoader, onLoadError?: (error: AvatarError) => void) {
     this.#host = host;
     this.#video = video;
-    this.#load = load;
+    this.#load = load ?? (() => loadView());
+    this.#onLoadError = onLoadError;
     this.layer.className = 'background-layer';
     this.layer.setAttribute('part', 'background');
     host.addController(this);
@@ -51,6 +66,7 @@ export class BackgroundController implements ReactiveController {
     if (!this.#host.hasAttribute('background')) {
       // Left by a failed load (below): with no background there is nothing to fall back from.
       this.#host.removeAttribute('background-fallback');
+      this.#failureReported = false;
       return;
     }
     this.#loading = true;
@@ -62,11 +78,16 @@ export class BackgroundController implements ReactiveController {
         this.#view = new BackgroundView(this.#host, this.#video, this.layer);
         this.#view.sync();
       },
-      () => {
+      (cause: unknown) => {
         // The chunk failed to load (offline, a bad deploy): the plain video is the fallback, and the
         // next update (an attribute change, a new session) tries the import again.
         this.#loading = false;
-        if (this.#host.hasAttribute('background')) this.#host.setAttribute('background-fallback', '');
+        if (!this.#host.hasAttribute('background')) return;
+        this.#host.setAttribute('background-fallback', '');
+        if (this.#failureReported) return;
+        this.#failureReported = true;
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        this.#onLoadError?.(new AvatarError('background-load-failed', `The background could not load (${reason}); the plain video shows.`, { fatal: false, cause }));
       },
     );
   }

@@ -17,12 +17,13 @@ export interface RawSettings {
   tokenTimeout: string | null | undefined;
   connectTimeout?: string | null | undefined;
   idleTimeout?: string | null | undefined;
-  voiceChat?: string | null | undefined;
+  voiceChat?: string | boolean | null | undefined;
+  pushToTalkKey?: string | null | undefined;
   loading?: string | null | undefined;
   background?: string | null | undefined;
   keyColor?: string | null | undefined;
   keyTolerance?: string | null | undefined;
-  autostart: string | null | undefined;
+  autostart: string | boolean | null | undefined;
   sessionParams: unknown;
   fetchSession: FetchSession | undefined;
   stopSession: StopSession | undefined;
@@ -58,16 +59,19 @@ function oneOf<T extends string>(attribute: string, value: string, allowed: read
 
 const present = (value: string | null | undefined): value is string => typeof value === 'string' && value.trim() !== '';
 
-export function parseAutostart(value: string | null | undefined): Autostart {
-  if (value === null || value === undefined) return 'off';
+// `true`/`false` come from properties set by script or a framework (`el.autostart = true`): present or absent.
+export function parseAutostart(value: string | boolean | null | undefined): Autostart {
+  if (value === null || value === undefined || value === false) return 'off';
+  if (value === true) return 'any';
   const v = value.trim().toLowerCase();
   if (v === 'muted') return 'muted';
   if (v === '' || v === 'any' || v === 'autostart' || v === 'true') return 'any';
   throw bad('autostart', value, 'no value, "any" or "muted"');
 }
 
-export function parseVoiceChat(value: string | null | undefined): VoiceChatMode {
-  if (value === null || value === undefined) return 'off';
+export function parseVoiceChat(value: string | boolean | null | undefined): VoiceChatMode {
+  if (value === null || value === undefined || value === false) return 'off';
+  if (value === true) return 'open';
   const v = value.trim().toLowerCase();
   if (v === '' || v === 'open' || v === 'voice-chat' || v === 'true') return 'open';
   if (v === 'push-to-talk') return 'push-to-talk';
@@ -179,6 +183,10 @@ export function readConfig(raw: RawSettings): SessionConfig {
   }
   parseAutostart(raw.autostart);
   parseVoiceChat(raw.voiceChat);
+  // A `KeyboardEvent.code` (`KeyT`, `Space`, `F2`), not a `key` (`t`, ` `), which would silently never match.
+  if (present(raw.pushToTalkKey) && !/^[A-Z][A-Za-z0-9]+$/.test(raw.pushToTalkKey)) {
+    throw bad('push-to-talk-key', raw.pushToTalkKey, 'a KeyboardEvent.code such as "KeyT"');
+  }
   parseLoading(raw.loading);
   parseBackground(raw.background);
   parseKeyColor(raw.keyColor);

@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import type { VoiceChatState } from '../session/session-types.js';
 import { icons } from './icons.js';
 
@@ -8,6 +8,7 @@ export interface ControlsView {
   muted: boolean;
   captions: boolean;
   fullscreen: boolean;
+  fullscreenAvailable: boolean;
   toggleVoiceChat(): void;
   /** Push-to-talk: pressed (`true`) or released (`false`). */
   talk(pressed: boolean): void;
@@ -69,14 +70,16 @@ export function renderControls(view: ControlsView) {
     <button part="control-button captions-button" type="button" aria-label="Captions" aria-pressed=${String(view.captions)} @click=${view.toggleCaptions}>
       ${icons.captions}
     </button>
-    <button
-      part="control-button fullscreen-button"
-      type="button"
-      aria-label=${view.fullscreen ? 'Exit full screen' : 'Full screen'}
-      aria-pressed=${String(view.fullscreen)}
-      @click=${view.toggleFullscreen}
-    >
-      ${view.fullscreen ? icons.fullscreenExit : icons.fullscreen}
-    </button>
+    ${view.fullscreenAvailable
+      ? html`<button
+          part="control-button fullscreen-button"
+          type="button"
+          aria-label=${view.fullscreen ? 'Exit full screen' : 'Full screen'}
+          aria-pressed=${String(view.fullscreen)}
+          @click=${view.toggleFullscreen}
+        >
+          ${view.fullscreen ? icons.fullscreenExit : icons.fullscreen}
+        </button>`
+      : nothing}
     <button part="control-button stop-button" type="button" aria-label="End session" @click=${view.stop}>${icons.stop}</button>`;
 }

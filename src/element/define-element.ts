@@ -19,6 +19,13 @@ export function defineStreamingAvatar(tagName: string = TAG_NAME, registry: Cust
     }
     return;
   }
-  const alreadyUsed = registry.getName?.(StreamingAvatarElement);
-  registry.define(tagName, alreadyUsed ? class extends StreamingAvatarElement {} : StreamingAvatarElement);
+  const subclass = () => registry.define(tagName, class extends StreamingAvatarElement {});
+  if (registry.getName?.(StreamingAvatarElement)) return subclass();
+  try {
+    registry.define(tagName, StreamingAvatarElement);
+  } catch (error) {
+    // Without `getName` (older browsers) the class's use under another tag shows only here.
+    if (!(error instanceof DOMException && error.name === 'NotSupportedError') || registry.get(tagName)) throw error;
+    subclass();
+  }
 }

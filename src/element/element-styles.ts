@@ -47,14 +47,15 @@ export const elementStyles = css`
   .media-container {
     pointer-events: none;
   }
+  /* Focus lands here (not on <body>) when the start button hides; the frame itself is no control. */
+  .frame:focus {
+    outline: none;
+  }
   [part~='poster'] {
     display: grid;
     place-items: center;
     background: radial-gradient(circle at 50% 40%, #2a3b6e 0, #0b1020 70%);
     transition: opacity 0.25s ease;
-  }
-  [part~='poster'][hidden] {
-    display: none;
   }
   ::slotted([slot='poster']),
   [part~='poster-image'] {
@@ -202,79 +203,12 @@ export const elementStyles = css`
     }
   }
   @media (prefers-reduced-motion: reduce) {
-    [part~='controls'] {
-    position: absolute;
-    left: 50%;
-    bottom: 0.75em;
-    transform: translateX(-50%);
-    display: flex;
-    gap: 0.25em;
-    padding: 0.3em;
-    border-radius: 999px;
-    background: var(--streaming-avatar-controls-background, rgb(0 0 0 / 55%));
-    opacity: 0;
-    transition: opacity 0.2s ease;
-  }
-  /* Shown on hover and whenever focus is inside (keyboard users), always on touch screens. */
-  :host(:hover) [part~='controls'],
-  :host(:focus-within) [part~='controls'] {
-    opacity: 1;
-  }
-  @media (hover: none) {
-    [part~='controls'] {
-      opacity: 1;
-    }
-  }
-  [part~='control-button'] {
-    display: inline-grid;
-    place-items: center;
-    width: 2.4em;
-    height: 2.4em;
-    padding: 0;
-    border: 0;
-    border-radius: 50%;
-    color: var(--streaming-avatar-button-color, #fff);
-    background: transparent;
-    cursor: pointer;
-  }
-  [part~='control-button']:hover,
-  [part~='control-button'][aria-pressed='true'] {
-    background: rgb(255 255 255 / 18%);
-  }
-  [part~='control-button']:focus-visible {
-    outline: 3px solid var(--streaming-avatar-focus-ring, #ffd43b);
-    outline-offset: 1px;
-  }
-  [part~='captions'] {
-    position: absolute;
-    left: 8%;
-    right: 8%;
-    bottom: 4.2em;
-    text-align: center;
-    pointer-events: none;
-  }
-  [part~='captions'] span {
-    display: inline;
-    padding: 0.15em 0.45em;
-    border-radius: 4px;
-    font: var(--streaming-avatar-captions-font, 600 1.1em/1.35 system-ui, sans-serif);
-    background: var(--streaming-avatar-captions-background, rgb(0 0 0 / 70%));
-    box-decoration-break: clone;
-    -webkit-box-decoration-break: clone;
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
-  .spinner {
+    .spinner {
       animation-duration: 3s;
     }
     video,
-    [part~='poster'] {
+    [part~='poster'],
+    [part~='controls'] {
       transition: none;
     }
   }

@@ -19,13 +19,17 @@ import { VERSION } from '../version.js';
 import { BackgroundController } from './background.js';
 import { CaptionsController } from './captions.js';
 import { parseAutostart, parseLoading, parseVoiceChat, readConfig } from './config.js';
-import { controlsPending, controlsRenderer } from './controls-loader.js';
+import { controlsPending, controlsRenderer, type ControlsLoaded } from './controls-loader.js';
 import { elementStyles } from './element-styles.js';
 import { Notice } from './notice.js';
 import { noteVisitorActivity, trackVisitorActivity, visitorIdleFor } from './visitor-activity.js';
 
 /** Settings whose change while live ends the old session and starts a new one. */
 const SESSION_IDENTITY: readonly (keyof SessionConfig)[] = ['provider', 'avatarId', 'streamType', 'tokenUrl'];
+/** The attributes of those settings that can hold a bad value: one set while live ends that session. */
+const IDENTITY_ATTRIBUTES: readonly (string | undefined)[] = ['provider', 'stream-type', 'token-url'];
+/** `autostart` and `voice-chat` take a value or none: as properties, `true` is the bare attribute and `false` none. */
+const flagOrValue = { toAttribute: (value: unknown) => (value === true ? '' : value === false ? null : value) };
 const GESTURES = ['pointerdown', 'keydown', 'touchend', 'click'] as const;
 /** `loading="lazy"` starts loading code when the element is this close to the viewport. */
 const LAZY_MARGIN = '200px';
@@ -138,10 +142,10 @@ export class StreamingAvatarElement extends LitElement {
   @property({ attribute: 'idle-timeout', reflect: true }) idleTimeout?: string;
 
   /**
-   * Absent: click to start. Present (or `any`): start on load, with sound where the browser allows and
-   * muted video otherwise. `muted`: start on load, muted.
+   * Absent: click to start. Present (or `any`; the property `true`): start on load, with sound where the browser
+   * allows and muted video otherwise. `muted`: start on load, muted.
    */
-  @property({ reflect: true }) autostart?: string | null;
+  @property({ reflect: true, converter: flagOrValue }) autostart?: string | boolean | null;
 
   /** `eager` (default) loads the vendor and transport code once the element is on the page; `lazy` waits until it is near the viewport (and so does `autostart`). */
   @property({ reflect: true }) loading?: 'eager' | 'lazy';
@@ -152,19 +156,19 @@ export class StreamingAvatarElement extends LitElement {
   /** Image shown until the avatar's first frame. */
   @property({ reflect: true }) poster?: string;
 
-  /** Shows the control bar (mic, mute, captions, full screen, stop). */
+  /** Shows the control bar (mic, mute, captions, full screen where the page may use it, stop). */
   @property({ type: Boolean, reflect: true }) controls = false;
 
   /** Shows the avatar's words as captions over the video. */
   @property({ type: Boolean, reflect: true }) captions = false;
 
-  /** Starts voice chat once connected: present (or `open`) for an open microphone, `push-to-talk` for hold-to-talk. */
-  @property({ attribute: 'voice-chat', reflect: true }) voiceChat?: string | null;
+  /** Starts voice chat once connected: present (or `open`; the property `true`) for an open microphone, `push-to-talk` for hold-to-talk. */
+  @property({ attribute: 'voice-chat', reflect: true, converter: flagOrValue }) voiceChat?: string | boolean | null;
 
   /** Turns off barge-in (the user talking over the avatar interrupts it). */
   @property({ attribute: 'no-barge-in', type: Boolean, reflect: true }) noBargeIn = false;
 
-  /** A `KeyboardEvent.code` (e.g. `KeyT`) that talks while held in push-to-talk mode, anywhere on the page outside text fields. */
+  /** A `KeyboardEvent.code` (e.g. `KeyT`) that talks while held in push-to-talk mode, anywhere on the page outside text fields; the window losing focus releases it. */
   @property({ attribute: 'push-to-talk-key', reflect: true }) pushToTalkKey?: string;
 
   /**
@@ -201,14 +205,29 @@ export class StreamingAvatarElement extends LitElement {
   #observer?: IntersectionObserver;
   #releaseActivity?: () => void;
   readonly #notice = new Notice(() => this.requestUpdate());
-  readonly #onControlsLoaded = () => this.requestUpdate();
+  #controlsFailureReported = false;
+  /** The bad value already reported (non-fatal) while a session is live, so each update does not repeat it. */
+  #liveConfigError?: string;
+  #talkKeyHeld = false;
+  /** The bar's chunk landed: render it. It failed: say so once (retries happen on later renders, silently). */
+  readonly #onControlsLoaded: ControlsLoaded = (error) => {
+    if (!error) {
+      this.#controlsFailureReported = false;
+      this.requestUpdate();
+      return;
+    }
+    if (this.#controlsFailureReported) return;
+    this.#controlsFailureReported = true;
+    this.#reportNonFatal(error);
+  };
 
   constructor() {
     super();
     // Made here, not in render(), so start() works before the first render and the node is never replaced.
     this.#video = createVideo();
     this.#container = createMediaContainer();
-    this.#background = new BackgroundController(this, this.#video);
+    // No notice: `background-fallback` is the visible state, and the plain video plays on.
+    this.#background = new BackgroundController(this, this.#video, undefined, (error) => this.#emit('avatar-error', error.toDetail()));
     const host = this;
     this.#controller = new SessionController({
       video: this.#video,
@@ -238,9 +257,8 @@ export class StreamingAvatarElement extends LitElement {
       },
       idleFor: visitorIdleFor,
       dispatch: (name, detail) => {
-        // An error that leaves the session running still gets a visible line, not only an event.
-        if (name === 'avatar-error' && this.isConnected && !(detail as AvatarErrorDetail).fatal) this.#notice.show((detail as AvatarErrorDetail).message);
-        this.#emit(name, detail);
+        if (name === 'avatar-error' && !(detail as AvatarErrorDetail).fatal) this.#reportNonFatal(detail as AvatarErrorDetail);
+        else this.#emit(name, detail);
       },
     });
   }
@@ -351,11 +369,27 @@ export class StreamingAvatarElement extends LitElement {
     return this.#controller.setMicMuted(muted);
   }
 
+  /**
+   * A declarative shadow root (a server-rendered or hand-written poster-first shell) is replaced, not kept
+   * beside the rendered one, unless Lit's hydrate support is loaded to take it over.
+   */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    // Emptied first: Lit renders before the root's first child.
+    if (!('litElementHydrateSupport' in globalThis)) this.shadowRoot?.replaceChildren();
+    return super.createRenderRoot();
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     clearTimeout(this.#removalTimer);
-    if (!this.hasAttribute('state')) this.setAttribute('state', this.#controller.state);
+    // Always written: markup copied from a live page (a CMS, an SSR cache) may hold stale read-only state.
+    this.setAttribute('state', this.#controller.state);
+    this.toggleAttribute('speaking', this.#controller.speaking);
+    this.toggleAttribute('audio-blocked', this.#controller.audioBlocked);
+    const chat = this.#controller.voiceChat;
+    this.toggleAttribute('listening', chat.active && !chat.micMuted);
     window.addEventListener('pagehide', this.#onPageHide);
+    window.addEventListener('blur', this.#onWindowBlur);
     document.addEventListener('fullscreenchange', this.#onFullscreenChange);
     document.addEventListener('keydown', this.#onTalkKey);
     document.addEventListener('keyup', this.#onTalkKey);
@@ -367,6 +401,7 @@ export class StreamingAvatarElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('pagehide', this.#onPageHide);
+    window.removeEventListener('blur', this.#onWindowBlur);
     document.removeEventListener('fullscreenchange', this.#onFullscreenChange);
     document.removeEventListener('keydown', this.#onTalkKey);
     document.removeEventListener('keyup', this.#onTalkKey);
@@ -386,11 +421,25 @@ export class StreamingAvatarElement extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('muted')) this.#controller.applyMuted();
     let config: SessionConfig | undefined;
+    let configError: AvatarError | undefined;
     try {
       config = this.#readConfig();
-      this.#controller.reportConfigError(undefined);
     } catch (error) {
-      if (error instanceof AvatarError) this.#controller.reportConfigError(error);
+      if (error instanceof AvatarError) configError = error;
+    }
+    if (configError && this.#controller.active) {
+      if (IDENTITY_ATTRIBUTES.includes(configError.attribute)) {
+        // The page asked for another avatar than the live one, and that one cannot start.
+        void this.#controller.stop('user');
+        this.#controller.reportConfigError(configError);
+      } else if (this.#liveConfigError !== configError.message) {
+        // The live session does not use the value now; it is reported again (fatal) once the session ends.
+        this.#liveConfigError = configError.message;
+        this.#reportNonFatal({ ...configError.toDetail(), fatal: false });
+      }
+    } else {
+      this.#liveConfigError = undefined;
+      this.#controller.reportConfigError(configError);
     }
     // Changing who or what the avatar is ends the live session before the new one starts.
     if (config && this.#controller.active && this.#liveIdentity !== identity(config)) {
@@ -425,7 +474,7 @@ export class StreamingAvatarElement extends LitElement {
     const startLabel = state === 'error' ? 'Try again' : state === 'ended' ? 'Start again' : 'Start';
     // Asked whenever `controls` is set, so the bar's chunk is loaded before a session is live.
     const renderControls = this.controls ? controlsRenderer(this.#onControlsLoaded) : undefined;
-    return html`<div class="frame">
+    return html`<div class="frame" tabindex="-1">
       ${this.#background.layer} ${this.#video} ${this.#container}
       <div part="poster" ?hidden=${live}>
         <slot name="poster">${this.poster ? html`<img part="poster-image" src=${this.poster} alt="" />` : nothing}</slot>
@@ -456,7 +505,9 @@ export class StreamingAvatarElement extends LitElement {
       voiceChat: this.#controller.voiceChat,
       muted: this.muted,
       captions: this.captions,
-      fullscreen: document.fullscreenElement === this,
+      fullscreen: this.#isFullscreen(),
+      // False in an iframe without `allow="fullscreen"` (a CMS embed) and on iPhone: no button that does nothing.
+      fullscreenAvailable: Boolean(document.fullscreenEnabled),
       toggleVoiceChat: () => {
         if (this.#controller.voiceChat.active) void this.stopVoiceChat();
         else void this.startVoiceChat({ pushToTalk: this.#voiceChatMode() === 'push-to-talk' }).catch(() => undefined);
@@ -467,11 +518,16 @@ export class StreamingAvatarElement extends LitElement {
         this.captions = !this.captions;
       },
       toggleFullscreen: () => {
-        if (document.fullscreenElement === this) void document.exitFullscreen().catch(() => undefined);
+        if (this.#isFullscreen()) void document.exitFullscreen().catch(() => undefined);
         else void this.requestFullscreen?.().catch(() => undefined);
       },
       stop: () => void this.stop(),
     };
+  }
+
+  /** Asked of the element's own root: inside another shadow root, `document.fullscreenElement` is that root's host. */
+  #isFullscreen(): boolean {
+    return (this.getRootNode() as Document | ShadowRoot).fullscreenElement === this;
   }
 
   #statusText(state: AvatarState): string {
@@ -506,6 +562,7 @@ export class StreamingAvatarElement extends LitElement {
       idleTimeout: text(this.idleTimeout),
       autostart: this.autostart,
       voiceChat: this.voiceChat,
+      pushToTalkKey: this.pushToTalkKey,
       loading: this.loading,
       background: text(this.background),
       keyColor: text(this.keyColor),
@@ -585,6 +642,13 @@ export class StreamingAvatarElement extends LitElement {
     this.start().catch(() => undefined);
   }
 
+  /** An error that leaves the session running still gets a visible line, not only an event. */
+  #reportNonFatal(error: AvatarError | AvatarErrorDetail): void {
+    const detail = error instanceof AvatarError ? error.toDetail() : error;
+    if (this.isConnected) this.#notice.show(detail.message);
+    this.#emit('avatar-error', detail);
+  }
+
   #emit<K extends AvatarEventName>(name: K, detail: AvatarEventDetailMap[K]): void {
     this.dispatchEvent(createAvatarEvent(name, detail));
   }
@@ -592,6 +656,8 @@ export class StreamingAvatarElement extends LitElement {
   #onStartClick = (event: Event) => {
     event.stopPropagation();
     this.start().catch(() => undefined);
+    // The start control hides while connecting: keep keyboard focus inside the element rather than on <body>.
+    if (this.state === 'connecting' && this.matches(':focus-within')) this.renderRoot.querySelector<HTMLElement>('.frame')?.focus();
   };
 
   #onUnmuteClick = (event: Event) => {
@@ -620,7 +686,15 @@ export class StreamingAvatarElement extends LitElement {
     if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
     if (!this.#controller.voiceChat.pushToTalk) return;
     event.preventDefault();
-    void this.#controller.pushToTalk(event.type === 'keydown');
+    this.#talkKeyHeld = event.type === 'keydown';
+    void this.#controller.pushToTalk(this.#talkKeyHeld);
+  };
+
+  /** A key held while the window loses focus never sends its keyup: release it, or the microphone stays open. */
+  #onWindowBlur = () => {
+    if (!this.#talkKeyHeld) return;
+    this.#talkKeyHeld = false;
+    void this.#controller.pushToTalk(false);
   };
 
   #onFullscreenChange = () => this.requestUpdate();

@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   // Loading code
   'transport-load-failed',
   'provider-load-failed',
+  'controls-load-failed',
+  'background-load-failed',
   // The real-time transport
   'transport-join-failed',
   'transport-join-timeout',

@@ -45,7 +45,8 @@ export function createAvatarEvent<K extends AvatarEventName>(
 }
 
 declare global {
-  // Typed `addEventListener('avatar-ready', e => e.detail.sessionId)` on any element.
+  // Typed `addEventListener('avatar-ready', e => e.detail.sessionId)` on any element, and on `document` and
+  // `window`, where the events arrive too (they bubble and are composed): all three maps extend this one.
   // eslint-disable-next-line @typescript-eslint/no-empty-interface
-  interface HTMLElementEventMap extends AvatarEventMap {}
+  interface GlobalEventHandlersEventMap extends AvatarEventMap {}
 }

@@ -28,7 +28,7 @@ export interface StreamingAvatarAttributes {
   'connect-timeout'?: StreamingAvatarElement['connectTimeout'];
   /** Seconds of inactivity after which the vendor may end the session (30–3600; vendors that accept it). */
   'idle-timeout'?: StreamingAvatarElement['idleTimeout'];
-  /** Absent: click to start. Present (or `any`): start on load, with sound where the browser allows and muted video otherwise. `muted`: start on load, muted. */
+  /** Absent: click to start. Present (or `any`; the property `true`): start on load, with sound where the browser allows and muted video otherwise. `muted`: start on load, muted. */
   autostart?: StreamingAvatarElement['autostart'];
   /** `eager` (default) loads the vendor and transport code once the element is on the page; `lazy` waits until it is near the viewport (and so does `autostart`). */
   loading?: StreamingAvatarElement['loading'];
@@ -36,15 +36,15 @@ export interface StreamingAvatarAttributes {
   muted?: StreamingAvatarElement['muted'];
   /** Image shown until the avatar's first frame. */
   poster?: StreamingAvatarElement['poster'];
-  /** Shows the control bar (mic, mute, captions, full screen, stop). */
+  /** Shows the control bar (mic, mute, captions, full screen where the page may use it, stop). */
   controls?: StreamingAvatarElement['controls'];
   /** Shows the avatar's words as captions over the video. */
   captions?: StreamingAvatarElement['captions'];
-  /** Starts voice chat once connected: present (or `open`) for an open microphone, `push-to-talk` for hold-to-talk. */
+  /** Starts voice chat once connected: present (or `open`; the property `true`) for an open microphone, `push-to-talk` for hold-to-talk. */
   'voice-chat'?: StreamingAvatarElement['voiceChat'];
   /** Turns off barge-in (the user talking over the avatar interrupts it). */
   'no-barge-in'?: StreamingAvatarElement['noBargeIn'];
-  /** A `KeyboardEvent.code` (e.g. `KeyT`) that talks while held in push-to-talk mode, anywhere on the page outside text fields. */
+  /** A `KeyboardEvent.code` (e.g. `KeyT`) that talks while held in push-to-talk mode, anywhere on the page outside text fields; the window losing focus releases it. */
   'push-to-talk-key'?: StreamingAvatarElement['pushToTalkKey'];
   /** Removes the vendor's solid backdrop (green screen) with a WebGL chroma key and shows this instead: `transparent` (the page), a CSS colour, or an image such as `url(office.jpg)`. Absent: the video as sent. */
   background?: StreamingAvatarElement['background'];

@@ -64,6 +64,8 @@ describe('attributes', () => {
     ['connect-timeout', 'soon', 'connect-timeout'],
     ['stream-type', 'webrtc', 'stream-type'],
     ['autostart', 'later', 'autostart'],
+    // A `key`, not a `code`: it would never match a KeyboardEvent.code.
+    ['push-to-talk-key', 't', 'push-to-talk-key'],
   ];
   for (const [attribute, value, named] of badValues) {
     it(`${attribute}="${value}" gives a typed invalid-attribute error and a visible error state`, async () => {

@@ -63,4 +63,15 @@ describe('guarded registration', () => {
     expect(Custom).to.not.equal(StreamingAvatarElement);
     expect(document.createElement('my-avatar')).to.be.instanceOf(StreamingAvatarElement);
   });
+
+  it('a second tag name works in a registry without getName (older browsers): a subclass, not a throw', () => {
+    defineStreamingAvatar();
+    const withoutGetName = {
+      get: (name: string) => customElements.get(name),
+      define: (name: string, constructor: CustomElementConstructor) => customElements.define(name, constructor),
+    } as unknown as CustomElementRegistry;
+    expect(() => defineStreamingAvatar('old-browser-avatar', withoutGetName)).to.not.throw();
+    expect(customElements.get('old-browser-avatar')).to.not.equal(StreamingAvatarElement);
+    expect(document.createElement('old-browser-avatar')).to.be.instanceOf(StreamingAvatarElement);
+  });
 });

@@ -52,3 +52,15 @@ export function emits(emit: VueAvatar['$emit'], ready: AvatarEventMap['avatar-re
   // @ts-expect-error no such event
   emit('avatar-gone', ready);
 }
+
+// The events bubble and are composed, so pages listen on document or window: typed there as on the element.
+export const listeners = (el: HTMLElement) => {
+  el.addEventListener('avatar-ready', (event) => event.detail.sessionId);
+  document.addEventListener('avatar-error', (event) => event.detail.code.toUpperCase());
+  window.addEventListener('avatar-state-change', (event) => event.detail.previous);
+  // @ts-expect-error avatar-ended's detail has no `code`
+  document.addEventListener('avatar-ended', (event) => event.detail.code);
+};
+
+// `autostart` and `voice-chat` take a value or none: bare (true) as well as a string, in both JSX forms.
+export const bareFlags = [<streaming-avatar autostart voice-chat />, <StreamingAvatar autostart voiceChat="push-to-talk" />];
