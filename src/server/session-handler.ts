@@ -87,6 +87,15 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
   const now = options.now ?? Date.now;
   const providers: ProviderConfigs = options.providers ?? {};
   const binding = options.stopSecret === undefined ? undefined : new StopBinding(options.stopSecret);
+  /** Where the runtime's `request.signal` is not trusted to mean "the client left" (`clientAbort: false`). */
+  const clientSignal = (request: Request): AbortSignal | undefined => (options.clientAbort === false ? undefined : request.signal ?? undefined);
+  /** Each misconfiguration warning once per handler: a log line per request would drown the log. */
+  const warned = new Set<string>();
+  const warnOnce = (key: string, message: string) => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    logger?.warn(`[streaming-avatar] ${message}`);
+  };
 
   /** Every configured secret, so no answer or log line can carry one whatever the vendor echoes. */
   const configuredSecrets = (): string[] =>
@@ -150,24 +159,39 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       fields: new Fields(body as Json),
       vendorFields,
       // A client that leaves stops what is still to come (no further vendor call, no session).
-      http: http(redactor, request.signal),
+      http: http(redactor, clientSignal(request)),
       now: now(),
     });
     try {
       if (options.afterCreate) await options.afterCreate(request, description);
-      if (request.signal.aborted) throw clientGone();
+      if (clientSignal(request)?.aborted) throw clientGone();
+      const response = jsonResponse(description);
+      if (binding) {
+        const expires = description.expiresAt ? (Date.parse(description.expiresAt) - now()) / 1000 : NaN;
+        const maxAge = Number.isFinite(expires) && expires > 0 ? expires + 60 : DEFAULT_STOP_COOKIE_S;
+        response.headers.append('set-cookie', await binding.issue(request, description.provider, description.sessionId, maxAge));
+        warnCrossSite(request);
+      }
+      return response;
     } catch (error) {
       // Nobody will get this session: stop it rather than let it run (and bill) until it times out.
       await vendor.stop({ config, sessionId: description.sessionId, http: http(redactor) }).catch(() => undefined);
       throw error;
     }
-    const response = jsonResponse(description);
-    if (binding) {
-      const expires = description.expiresAt ? (Date.parse(description.expiresAt) - now()) / 1000 : NaN;
-      const maxAge = Number.isFinite(expires) && expires > 0 ? expires + 60 : DEFAULT_STOP_COOKIE_S;
-      response.headers.append('set-cookie', await binding.issue(request, description.provider, description.sessionId, maxAge));
-    }
-    return response;
+  }
+
+  /**
+   * A browser keeps the stop cookie only from its own origin's answers (the element fetches with
+   * `credentials: 'same-origin'`), so with `stopSecret` a cross-origin page's stops would all be refused
+   * and its sessions run until the vendor's limit. Said once, from the browser's own Fetch Metadata.
+   */
+  function warnCrossSite(request: Request): void {
+    const site = request.headers.get('sec-fetch-site');
+    if (site === null || site === 'same-origin' || site === 'none') return;
+    warnOnce(
+      'stop-cross-site',
+      `stopSecret: a session was created from another origin (Sec-Fetch-Site: ${site}); that browser will not keep the stop cookie, so its stops will be refused. With a cross-origin token-url, leave stopSecret unset and check ownership in beforeStop.`,
+    );
   }
 
   async function stop(request: Request, raw: Json, redactor: Redactor): Promise<Response> {
@@ -178,6 +202,7 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
     let body = readStop(raw);
     const clear = binding ? await binding.check(request, body.provider, body.sessionId) : undefined;
     if (binding && !clear) {
+      warnOnce('stop-refused', 'stopSecret: a stop without the cookie of the browser that created the session was refused (403). Expected for a stranger; if your own pages see it, their token-url is on another origin.');
       throw new AvatarError('token-forbidden', 'This browser did not create that session, so it cannot stop it.', { status: 403 });
     }
     if (options.beforeStop) body = readStop((await runHook(Promise.resolve(options.beforeStop(request, body)), 'beforeStop', body)) as unknown as Json);
@@ -195,6 +220,7 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
     redactor.addNamedIn(providers);
     const route = routeOf(request);
     let cors: Record<string, string> = {};
+    let bodyRead = false;
     try {
       try {
         cors = checkOrigin(request);
@@ -220,6 +246,7 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       }
       await checkRateLimit(request, route);
       const body = await readJsonObject(request, maxBodyBytes, route === 'stop' ? 'beacon' : 'json');
+      bodyRead = true;
       const response = route === 'stop' ? await stop(request, body, redactor) : await create(request, body, redactor);
       return withHeaders(response, cors);
     } catch (error) {
@@ -232,6 +259,10 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
       }
       if (error instanceof AvatarError) {
         if (error.code.startsWith('vendor-')) logger?.warn(`[streaming-avatar] ${route} failed: ${error.code}: ${redactor.text(error.message)}`);
+        if (error.code === 'aborted' && bodyRead) {
+          // Some runtimes' adapters abort request.signal as soon as the body is read; then every create ends here.
+          warnOnce('aborted', 'create aborted: the request\'s signal aborted before the answer (the client left). If your runtime aborts request.signal once the body is read, every create will end so: set clientAbort: false.');
+        }
         const safe = new AvatarError(error.code, redactor.text(error.message), {
           status: error.status,
           vendorStatus: error.vendorStatus,

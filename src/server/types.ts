@@ -93,6 +93,12 @@ export interface SessionHandlerOptions {
    * elsewhere check ownership in `beforeStop`. Needs Web Crypto (Node 19+, Deno, Bun, edge).
    */
   stopSecret?: string;
+  /**
+   * `false`: ignore `request.signal`. By default its abort means the client left, so the handler makes no
+   * further vendor call and stops a session made meanwhile; some Node-to-fetch adapters abort it as soon
+   * as the body is read, which would end every create with 499 `aborted` (the log says so once).
+   */
+  clientAbort?: boolean;
   /** Milliseconds each vendor call may take (default 15000); past it the answer is 504 `vendor-unavailable`. */
   timeoutMs?: number;
   /** Largest request body accepted, in bytes (default 16384); larger is 413 `bad-request`. */

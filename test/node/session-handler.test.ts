@@ -297,6 +297,49 @@ describe('session handler', () => {
       assert.equal(env.fake.vendor.session(theirs.json.sessionId)!.state, 'started');
     });
 
+    it('with stopSecret, a create from another origin and a refused stop are each logged once (the cookie cannot bind those)', async () => {
+      const handler = handlerWith({ stopSecret: 'a-long-server-secret-for-tests' });
+      const crossSite = { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' };
+      const first = await post(handler, { provider: 'akool', avatarId: 'a' }, { headers: crossSite });
+      await post(handler, { provider: 'akool', avatarId: 'b' }, { headers: crossSite });
+      assert.equal(first.status, 200);
+      // A same-origin page is what the cookie is for: nothing to say.
+      await post(handler, { provider: 'akool', avatarId: 'c' }, { headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' } });
+      const crossLogs = env.logs.filter((line) => line.includes('Sec-Fetch-Site'));
+      assert.equal(crossLogs.length, 1, env.logs.join('\n'));
+      assert.match(crossLogs[0]!, /cross-site.*stops will be refused.*beforeStop/);
+      for (let i = 0; i < 2; i++) {
+        const refused = await post(handler, { provider: 'akool', sessionId: first.json.sessionId }, { path: '/api/avatar/stop' });
+        assert.equal(refused.status, 403);
+      }
+      assert.equal(env.logs.filter((line) => line.includes('was refused (403)')).length, 1, env.logs.join('\n'));
+      assertNoSecrets(env.logs, ['a-long-server-secret-for-tests', first.json.sessionId]);
+    });
+
+    it('a request signal that aborts once the body is read (some adapters do) ends the create with a logged hint; clientAbort: false ignores it', async () => {
+      const aborting = () => {
+        const controller = new AbortController();
+        const request = new Request('https://site.example/api/avatar', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ provider: 'akool', avatarId: 'a' }),
+          signal: controller.signal,
+        });
+        controller.abort();
+        return request;
+      };
+      const before = env.fake.vendor.sessions('akool').length;
+      const followed = await read(await handlerWith({})(aborting()));
+      assert.equal(followed.status, 499);
+      assert.equal(followed.json.error.code, 'aborted');
+      assert.equal(env.fake.vendor.sessions('akool').length, before, 'no session made for a client that left');
+      assert.ok(env.logs.some((line) => /create aborted.*clientAbort: false/.test(line)), env.logs.join('\n'));
+
+      const ignored = await read(await handlerWith({ clientAbort: false })(aborting()));
+      assert.equal(ignored.status, 200, ignored.text);
+      assert.equal(env.fake.vendor.session(ignored.json.sessionId)!.state, 'started');
+    });
+
     it('stops the new session again when afterCreate fails', async () => {
       const handler = handlerWith({
         afterCreate: () => {
