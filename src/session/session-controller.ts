@@ -333,8 +333,9 @@ export class SessionController {
     };
     let Activity: typeof VoiceActivity;
     let listening = false;
+    let started: MediaStreamTrack | void;
     try {
-      await transport.startMicrophone();
+      started = await transport.startMicrophone();
       stillWanted();
       if (pushToTalk) await transport.setMicrophoneMuted(true);
       ({ VoiceActivity: Activity } = await activityModule);
@@ -350,15 +351,18 @@ export class SessionController {
       throw this.#commandError(session, error, 'startVoiceChat()');
     }
     session.voiceChat = { pushToTalk, micMuted: pushToTalk, bargeIn };
-    if (transport.microphoneTrack?.()) {
+    // A transport without `microphoneTrack()` (a plugin written before it) may still return its track.
+    const current = transport.microphoneTrack ? () => transport.microphoneTrack!() : started ? () => started : undefined;
+    if (current?.()) {
       // Barge-in: the user talking over the avatar interrupts it, where the vendor can be interrupted. It
       // follows the transport's current track (SDKs replace it on a device change or a capture again).
-      session.voiceChat.activity = new Activity(() => transport.microphoneTrack!(), {
+      session.voiceChat.activity = new Activity(current, {
         start: () => {
           if (!this.#isLive(session) || !session.voiceChat?.bargeIn || !this.#speakingValue) return;
           void this.interrupt().catch(() => undefined);
         },
         lost: () => this.#warn(session, new AvatarError('mic-failed', 'The microphone stopped; voice chat ended.')),
+        paused: () => Boolean(session.voiceChat?.micMuted),
       });
     }
     this.#host.voiceChatChanged(this.voiceChat);
@@ -544,9 +548,11 @@ export class SessionController {
 
   /** A problem the session survives: a non-fatal `avatar-error`; a microphone that is gone also ends voice chat. */
   #warn(session: Session, error: AvatarError): void {
-    if (!this.#isLive(session)) return;
+    const mic = error.code.startsWith('mic-');
+    // A microphone problem while none is in use (voice chat off) is nobody's concern.
+    if (!this.#isLive(session) || (mic && !session.voiceChat)) return;
     // First, so that the page's error handler already sees voice chat inactive.
-    if (error.code.startsWith('mic-')) void this.stopVoiceChat();
+    if (mic) void this.stopVoiceChat();
     this.#host.dispatch('avatar-error', nonFatal(error).toDetail());
   }
 

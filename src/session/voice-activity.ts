@@ -22,6 +22,11 @@ export interface VoiceActivityCallbacks {
   end?(): void;
   /** The followed track ended and no live one replaced it within `LOST_MS` (once, until one is live again). */
   lost?(): void;
+  /**
+   * True while an ended track is expected and not lost: a muted push-to-talk microphone. LiveKit captures
+   * an ended track again only when it is unmuted, so the wait for a replacement starts at the unmute.
+   */
+  paused?(): boolean;
 }
 
 export class VoiceActivity {
@@ -75,7 +80,8 @@ export class VoiceActivity {
     }
     // An ended track reads silence: wait a little for its replacement, then report it lost. Infinity:
     // reported, until a live track comes back.
-    if (track?.readyState !== 'live') {
+    if (this.callbacks.paused?.()) this.endedSince = undefined;
+    else if (track?.readyState !== 'live') {
       this.endedSince ??= now;
       if (now - this.endedSince >= LOST_MS) {
         this.endedSince = Infinity;

@@ -98,8 +98,11 @@ export interface Transport {
   connect(signal: AbortSignal): Promise<void>;
   /** Sends one data message reliably. Rejects with `transport-data-too-large` above `maxMessageBytes`. */
   send(payload: Uint8Array): Promise<void>;
-  /** Publishes the microphone. Rejects with `mic-denied`, `mic-not-found`, `insecure-context` or `mic-failed`. */
-  startMicrophone(options?: MicrophoneOptions): Promise<void>;
+  /**
+   * Publishes the microphone. Rejects with `mic-denied`, `mic-not-found`, `insecure-context` or `mic-failed`.
+   * A transport without `microphoneTrack()` may resolve with the published track instead (read once).
+   */
+  startMicrophone(options?: MicrophoneOptions): Promise<MediaStreamTrack | void>;
   /**
    * The published microphone's *current* MediaStreamTrack, where the SDK exposes it (barge-in listens to
    * it). SDKs replace it under a published microphone (a device change, a capture again after the device

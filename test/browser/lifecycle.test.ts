@@ -273,6 +273,9 @@ describe('session lifecycle', () => {
     expect(log.of('avatar-error')).to.deep.equal([{ code: 'transport-send-failed', message: 'The data channel hiccuped.', fatal: false }]);
     expect(el.state).to.equal('connected');
     expect(log.of('avatar-state-change')).to.deep.equal([]);
+    // A microphone problem while no microphone is in use (voice chat off) is nobody's concern.
+    host.warning(new AvatarError('mic-failed', 'The microphone stopped.'));
+    expect(log.of('avatar-error')).to.have.length(1);
     await el.stop();
     host.warning(new AvatarError('mic-failed', 'Too late.'));
     expect(log.of('avatar-error')).to.have.length(1);

@@ -90,7 +90,8 @@ class FakeLocalParticipant implements LiveKitLocalParticipant {
   async setMicrophoneEnabled(enabled: boolean, options?: AudioCaptureOptions): Promise<LiveKitMicPublication | undefined> {
     if (this.mic) {
       // Like the SDK: an existing microphone is muted or unmuted, not republished.
-      if (enabled && this.fake.restartMicOnUnmute) {
+      // The real LocalAudioTrack captures again on unmute when its track has ended (and when told to).
+      if (enabled && (this.fake.restartMicOnUnmute || this.mic.readyState === 'ended')) {
         // The old capture ends and a new one takes its place on the same published track.
         this.mic.stop();
         this.mic = await openFakeMicrophone(this.captureOptions as MediaTrackConstraints);
