@@ -587,31 +587,7 @@ export class StreamingAvatarElement extends LitElement {
   }
 
   #readConfig(): SessionConfig {
-    const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
-    return readConfig({
-      provider: this.provider,
-      avatarId: this.avatarId,
-      quality: this.getAttribute('quality') ?? this.quality,
-      videoEncoding: this.getAttribute('video-encoding') ?? this.videoEncoding,
-      voiceId: this.voiceId,
-      voiceRate: text(this.voiceRate),
-      language: this.language,
-      streamType: this.streamType,
-      tokenUrl: this.tokenUrl,
-      tokenTimeout: text(this.tokenTimeout),
-      connectTimeout: text(this.connectTimeout),
-      idleTimeout: text(this.idleTimeout),
-      autostart: this.autostart,
-      voiceChat: this.voiceChat,
-      pushToTalkKey: this.pushToTalkKey,
-      loading: this.loading,
-      background: text(this.background),
-      keyColor: text(this.keyColor),
-      keyTolerance: text(this.keyTolerance),
-      sessionParams: this.sessionParams,
-      fetchSession: this.fetchSession,
-      stopSession: this.stopSession,
-    });
+    return readConfig(this, this.getAttribute('quality') ?? this.quality, this.getAttribute('video-encoding') ?? this.videoEncoding);
   }
 
   #connectTimeoutMs(): number | undefined {
