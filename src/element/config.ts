@@ -1,5 +1,5 @@
 import { AvatarError } from '../errors/avatar-error.js';
-import { findProvider, providerNames } from '../providers/registry.js';
+import { getProvider } from '../providers/registry.js';
 import type { Quality, SessionConfig, VideoEncoding } from '../session/session-types.js';
 import type { TransportKind } from '../transports/transport.js';
 
@@ -134,11 +134,7 @@ export function parseKeyTolerance(value: string | null | undefined): number {
 export function readConfig(raw: RawSettings, quality: Raw, videoEncoding: Raw): SessionConfig {
   const get = (key: keyof RawSettings) => text(raw[key] as Raw);
   const provider = get('provider')?.trim() || 'local';
-  if (!findProvider(provider)) {
-    throw new AvatarError('unknown-provider', `provider="${provider}" is not a known provider: use one of ${providerNames().join(', ')}.`, {
-      attribute: 'provider',
-    });
-  }
+  getProvider(provider);
   const config: SessionConfig = { provider, tokenTimeout: DEFAULT_TOKEN_TIMEOUT };
   const [avatarId, voiceId, voiceRate, language, streamType, tokenUrl, tokenTimeout, connectTimeout, idleTimeout, pushToTalkKey] = (
     ['avatarId', 'voiceId', 'voiceRate', 'language', 'streamType', 'tokenUrl', 'tokenTimeout', 'connectTimeout', 'idleTimeout', 'pushToTalkKey'] as const

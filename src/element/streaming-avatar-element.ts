@@ -417,11 +417,7 @@ export class StreamingAvatarElement extends LitElement {
     this.toggleAttribute('audio-blocked', this.#controller.audioBlocked);
     const chat = this.#controller.voiceChat;
     this.toggleAttribute('listening', chat.active && !chat.micMuted);
-    window.addEventListener('pagehide', this.#onPageHide);
-    window.addEventListener('blur', this.#onWindowBlur);
-    document.addEventListener('fullscreenchange', this.#onFullscreenChange);
-    document.addEventListener('keydown', this.#onTalkKey);
-    document.addEventListener('keyup', this.#onTalkKey);
+    this.#pageListeners('addEventListener');
     this.#releaseActivity = trackVisitorActivity();
     this.#listenForGesture(this.#controller.audioBlocked);
     this.#watchViewport();
@@ -429,11 +425,7 @@ export class StreamingAvatarElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('pagehide', this.#onPageHide);
-    window.removeEventListener('blur', this.#onWindowBlur);
-    document.removeEventListener('fullscreenchange', this.#onFullscreenChange);
-    document.removeEventListener('keydown', this.#onTalkKey);
-    document.removeEventListener('keyup', this.#onTalkKey);
+    this.#pageListeners('removeEventListener');
     this.#releaseActivity?.();
     this.#observer?.disconnect();
     this.#observer = undefined;
@@ -444,6 +436,15 @@ export class StreamingAvatarElement extends LitElement {
     this.#removalTimer = setTimeout(() => {
       if (!this.isConnected) void this.#controller.stop('user');
     }, 0);
+  }
+
+  /** The page-level listeners, added while connected. */
+  #pageListeners(method: 'addEventListener' | 'removeEventListener'): void {
+    window[method]('pagehide', this.#onPageHide);
+    window[method]('blur', this.#onWindowBlur);
+    document[method]('fullscreenchange', this.#onFullscreenChange);
+    document[method]('keydown', this.#onTalkKey as EventListener);
+    document[method]('keyup', this.#onTalkKey as EventListener);
   }
 
   // Before render, so state changes made here show in this same update.
@@ -690,10 +691,7 @@ export class StreamingAvatarElement extends LitElement {
   #listenForGesture(on: boolean): void {
     if (on === this.#listeningForGesture) return;
     this.#listeningForGesture = on;
-    for (const type of GESTURES) {
-      if (on) document.addEventListener(type, this.#onGesture, { capture: true });
-      else document.removeEventListener(type, this.#onGesture, { capture: true });
-    }
+    for (const type of GESTURES) document[on ? 'addEventListener' : 'removeEventListener'](type, this.#onGesture, { capture: true });
   }
 
   /** Push-to-talk key: held anywhere on the page, except while typing in a field. */
