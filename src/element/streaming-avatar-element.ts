@@ -550,6 +550,7 @@ export class StreamingAvatarElement extends LitElement {
       fullscreen: this.#isFullscreen(),
       // False in an iframe without `allow="fullscreen"` (a CMS embed) and on iPhone: no button that does nothing.
       fullscreenAvailable: Boolean(document.fullscreenEnabled),
+      root: this.renderRoot,
       toggleVoiceChat: () => {
         if (this.#controller.voiceChat.active) void this.stopVoiceChat();
         else void this.startVoiceChat({ pushToTalk: this.#voiceChatMode() === 'push-to-talk' }).catch(() => undefined);

@@ -84,6 +84,9 @@ class Session {
   ) {}
 }
 
+/** Why a start gave up: the error that ended the session, or the page's stop. */
+const stoppedError = (session: Session) => session.error ?? new AvatarError('aborted', 'The session was stopped while it started.');
+
 function nonFatal(error: AvatarError): AvatarError {
   if (!error.fatal) return error;
   return new AvatarError(error.code, error.message, { ...error, fatal: false, cause: error.cause });
@@ -504,7 +507,7 @@ export class SessionController {
     const { signal } = session.abort;
     let onAbort!: () => void;
     const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(session.error ?? new AvatarError('aborted', 'The session was stopped while it started.'));
+      onAbort = () => reject(stoppedError(session));
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
     });
@@ -519,7 +522,7 @@ export class SessionController {
   }
 
   #check(session: Session): void {
-    if (session.closed) throw session.error ?? new AvatarError('aborted', 'The session was stopped while it started.');
+    if (session.closed) throw stoppedError(session);
   }
 
   #isLive(session: Session): boolean {
