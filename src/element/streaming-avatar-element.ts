@@ -30,6 +30,8 @@ const IDENTITY_ATTRIBUTES: readonly (string | undefined)[] = ['provider', 'strea
 /** `autostart` and `voice-chat` take a value or none: as properties, `true` is the bare attribute and `false` none. */
 const flagOrValue = { toAttribute: (value: unknown) => (value === true ? '' : value === false ? null : value) };
 const GESTURES = ['pointerdown', 'keydown', 'touchend', 'click'] as const;
+/** The status line of states that have one (otherwise it shows the current notice, if any). */
+const STATUS_TEXT: Partial<Record<AvatarState, string>> = { connecting: 'Connecting…', reconnecting: 'Reconnecting…', ended: 'The session ended.' };
 /** `loading="lazy"` starts loading code when the element is this close to the viewport. */
 const LAZY_MARGIN = '200px';
 
@@ -574,18 +576,7 @@ export class StreamingAvatarElement extends LitElement {
   }
 
   #statusText(state: AvatarState): string {
-    switch (state) {
-      case 'connecting':
-        return 'Connecting…';
-      case 'reconnecting':
-        return 'Reconnecting…';
-      case 'ended':
-        return 'The session ended.';
-      case 'error':
-        return this.#controller.error?.message ?? 'Something went wrong.';
-      default:
-        return this.#notice.text;
-    }
+    return state === 'error' ? (this.#controller.error?.message ?? 'Something went wrong.') : (STATUS_TEXT[state] ?? this.#notice.text);
   }
 
   #readConfig(): SessionConfig {
