@@ -69,24 +69,28 @@ function numberIn(attribute: string, value: string, min: number, max: number, wh
 }
 const MS = 'a whole number of milliseconds';
 
-// `true`/`false` come from properties set by script or a framework (`el.autostart = true`): present or absent.
-export function parseAutostart(value: string | boolean | null | undefined): Autostart {
+/**
+ * `autostart` and `voice-chat`: absent (or `false`) is off; bare, `true`, the attribute's own name or `on`
+ * (`any`, `open`) is `on`; `other` is the one other value. `true`/`false` come from properties set by script
+ * or a framework (`el.autostart = true`): present or absent.
+ */
+function flag<On extends string, Other extends string>(
+  value: string | boolean | null | undefined,
+  attribute: string,
+  on: On,
+  other: Other,
+): 'off' | On | Other {
   if (value === null || value === undefined || value === false) return 'off';
-  if (value === true) return 'any';
+  if (value === true) return on;
   const v = value.trim().toLowerCase();
-  if (v === 'muted') return 'muted';
-  if (v === '' || v === 'any' || v === 'autostart' || v === 'true') return 'any';
-  throw bad('autostart', value, 'no value, "any" or "muted"');
+  if (v === '' || v === on || v === attribute || v === 'true') return on;
+  if (v === other) return other;
+  throw bad(attribute, value, `no value, "${on}" or "${other}"`);
 }
 
-export function parseVoiceChat(value: string | boolean | null | undefined): VoiceChatMode {
-  if (value === null || value === undefined || value === false) return 'off';
-  if (value === true) return 'open';
-  const v = value.trim().toLowerCase();
-  if (v === '' || v === 'open' || v === 'voice-chat' || v === 'true') return 'open';
-  if (v === 'push-to-talk') return 'push-to-talk';
-  throw bad('voice-chat', value, 'no value, "open" or "push-to-talk"');
-}
+export const parseAutostart = (value: string | boolean | null | undefined): Autostart => flag(value, 'autostart', 'any', 'muted');
+
+export const parseVoiceChat = (value: string | boolean | null | undefined): VoiceChatMode => flag(value, 'voice-chat', 'open', 'push-to-talk');
 
 export function parseLoading(value: string | null | undefined): Loading {
   if (value === null || value === undefined || value.trim() === '' || value.trim().toLowerCase() === 'eager') return 'eager';
