@@ -39,7 +39,7 @@ const npmEntries = {
 const PREMINIFIED = /[\\/]node_modules[\\/](agora-rtc-sdk-ng|trtc-sdk-v5|webrtc-adapter|sdp)[\\/]/;
 const minifyOwnCode = () => {
   // ES module chunks: top-level names can be mangled too; a second compress pass finds a little more.
-  const plugin = terser({ module: true, compress: { passes: 2 }, format: { comments: false } });
+  const plugin = terser({ module: true, ecma: 2022, compress: { passes: 3 }, format: { comments: false } });
   return {
     ...plugin,
     // Still named `terser`: checks that rebuild the bundle unminified look for that name.

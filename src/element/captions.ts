@@ -12,51 +12,47 @@ const LINGER_MS = 3000;
 export class CaptionsController implements ReactiveController {
   text = '';
   announcement = '';
-  private timer?: ReturnType<typeof setTimeout>;
+  #timer?: ReturnType<typeof setTimeout>;
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  /** The element's own events this follows, and what each does. */
+  readonly #listeners: [string, (event: Event) => void][] = [
+    [
+      'avatar-transcript',
+      (event) => {
+        const { role, text, final } = (event as CustomEvent<AvatarEventDetailMap['avatar-transcript']>).detail;
+        if (role !== 'avatar' || typeof text !== 'string') return;
+        this.#show(text);
+        if (final) this.announcement = text;
+      },
+    ],
+    ['avatar-speak-start', () => clearTimeout(this.#timer)],
+    [
+      'avatar-speak-end',
+      () => {
+        clearTimeout(this.#timer);
+        this.#timer = setTimeout(() => this.#show(''), LINGER_MS);
+      },
+    ],
+    ['avatar-ended', () => this.#show('')],
+  ];
 
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+  constructor(host: ReactiveControllerHost & HTMLElement) {
+    this.#host = host;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.host.addEventListener('avatar-transcript', this.onTranscript);
-    this.host.addEventListener('avatar-speak-start', this.onSpeakStart);
-    this.host.addEventListener('avatar-speak-end', this.onSpeakEnd);
-    this.host.addEventListener('avatar-ended', this.clear);
+    for (const [type, listener] of this.#listeners) this.#host.addEventListener(type, listener);
   }
 
   hostDisconnected(): void {
-    this.host.removeEventListener('avatar-transcript', this.onTranscript);
-    this.host.removeEventListener('avatar-speak-start', this.onSpeakStart);
-    this.host.removeEventListener('avatar-speak-end', this.onSpeakEnd);
-    this.host.removeEventListener('avatar-ended', this.clear);
-    clearTimeout(this.timer);
+    for (const [type, listener] of this.#listeners) this.#host.removeEventListener(type, listener);
+    clearTimeout(this.#timer);
   }
 
-  private onTranscript = (event: CustomEvent<AvatarEventDetailMap['avatar-transcript']>) => {
-    const { role, text, final } = event.detail;
-    if (role !== 'avatar' || typeof text !== 'string') return;
-    clearTimeout(this.timer);
+  #show(text: string): void {
+    clearTimeout(this.#timer);
     this.text = text;
-    if (final) this.announcement = text;
-    this.host.requestUpdate();
-  };
-
-  private onSpeakStart = () => {
-    clearTimeout(this.timer);
-  };
-
-  private onSpeakEnd = () => {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.text = '';
-      this.host.requestUpdate();
-    }, LINGER_MS);
-  };
-
-  private clear = () => {
-    clearTimeout(this.timer);
-    this.text = '';
-    this.host.requestUpdate();
-  };
+    this.#host.requestUpdate();
+  }
 }

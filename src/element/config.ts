@@ -1,32 +1,33 @@
 import { AvatarError } from '../errors/avatar-error.js';
-import { findProvider, providerNames } from '../providers/registry.js';
-import type { FetchSession, Quality, SessionConfig, StopSession, VideoEncoding } from '../session/session-types.js';
+import { getProvider } from '../providers/registry.js';
+import type { Quality, SessionConfig, VideoEncoding } from '../session/session-types.js';
 import type { TransportKind } from '../transports/transport.js';
 
-/** The raw settings as the element holds them (attributes are strings, or null when absent). */
+/** Attributes are strings (null when absent); numeric ones may be numbers when set as properties. */
+type Raw = string | number | null | undefined;
+
+/** The raw settings as the element holds them: the element itself is passed. */
 export interface RawSettings {
-  provider: string | null | undefined;
-  avatarId: string | null | undefined;
-  quality: string | null | undefined;
-  videoEncoding: string | null | undefined;
-  voiceId: string | null | undefined;
-  voiceRate: string | null | undefined;
-  language: string | null | undefined;
-  streamType: string | null | undefined;
-  tokenUrl: string | null | undefined;
-  tokenTimeout: string | null | undefined;
-  connectTimeout?: string | null | undefined;
-  idleTimeout?: string | null | undefined;
+  provider: Raw;
+  avatarId?: Raw;
+  voiceId?: Raw;
+  voiceRate?: Raw;
+  language?: Raw;
+  streamType?: Raw;
+  tokenUrl?: Raw;
+  tokenTimeout?: Raw;
+  connectTimeout?: Raw;
+  idleTimeout?: Raw;
   voiceChat?: string | boolean | null | undefined;
-  pushToTalkKey?: string | null | undefined;
+  pushToTalkKey?: Raw;
   loading?: string | null | undefined;
-  background?: string | null | undefined;
-  keyColor?: string | null | undefined;
-  keyTolerance?: string | null | undefined;
-  autostart: string | boolean | null | undefined;
-  sessionParams: unknown;
-  fetchSession: FetchSession | undefined;
-  stopSession: StopSession | undefined;
+  background?: Raw;
+  keyColor?: Raw;
+  keyTolerance?: Raw;
+  autostart?: string | boolean | null | undefined;
+  sessionParams?: unknown;
+  fetchSession?: unknown;
+  stopSession?: unknown;
 }
 
 const QUALITIES = ['high', 'medium', 'low'] as const;
@@ -58,25 +59,38 @@ function oneOf<T extends string>(attribute: string, value: string, allowed: read
 }
 
 const present = (value: string | null | undefined): value is string => typeof value === 'string' && value.trim() !== '';
+const text = (value: Raw) => (value == null ? undefined : String(value));
 
-// `true`/`false` come from properties set by script or a framework (`el.autostart = true`): present or absent.
-export function parseAutostart(value: string | boolean | null | undefined): Autostart {
+/** A numeric setting from `min` to `max` (`whole`: integers only); `expected` words the error. */
+function numberIn(attribute: string, value: string, min: number, max: number, whole: boolean, expected: string): number {
+  const n = Number(value);
+  if (!(whole ? Number.isInteger(n) : Number.isFinite(n)) || n < min || n > max) throw bad(attribute, value, expected);
+  return n;
+}
+const MS = 'a whole number of milliseconds';
+
+/**
+ * `autostart` and `voice-chat`: absent (or `false`) is off; bare, `true`, the attribute's own name or `on`
+ * (`any`, `open`) is `on`; `other` is the one other value. `true`/`false` come from properties set by script
+ * or a framework (`el.autostart = true`): present or absent.
+ */
+function flag<On extends string, Other extends string>(
+  value: string | boolean | null | undefined,
+  attribute: string,
+  on: On,
+  other: Other,
+): 'off' | On | Other {
   if (value === null || value === undefined || value === false) return 'off';
-  if (value === true) return 'any';
+  if (value === true) return on;
   const v = value.trim().toLowerCase();
-  if (v === 'muted') return 'muted';
-  if (v === '' || v === 'any' || v === 'autostart' || v === 'true') return 'any';
-  throw bad('autostart', value, 'no value, "any" or "muted"');
+  if (v === '' || v === on || v === attribute || v === 'true') return on;
+  if (v === other) return other;
+  throw bad(attribute, value, `no value, "${on}" or "${other}"`);
 }
 
-export function parseVoiceChat(value: string | boolean | null | undefined): VoiceChatMode {
-  if (value === null || value === undefined || value === false) return 'off';
-  if (value === true) return 'open';
-  const v = value.trim().toLowerCase();
-  if (v === '' || v === 'open' || v === 'voice-chat' || v === 'true') return 'open';
-  if (v === 'push-to-talk') return 'push-to-talk';
-  throw bad('voice-chat', value, 'no value, "open" or "push-to-talk"');
-}
+export const parseAutostart = (value: string | boolean | null | undefined): Autostart => flag(value, 'autostart', 'any', 'muted');
+
+export const parseVoiceChat = (value: string | boolean | null | undefined): VoiceChatMode => flag(value, 'voice-chat', 'open', 'push-to-talk');
 
 export function parseLoading(value: string | null | undefined): Loading {
   if (value === null || value === undefined || value.trim() === '' || value.trim().toLowerCase() === 'eager') return 'eager';
@@ -114,100 +128,78 @@ export function parseKeyColor(value: string | null | undefined): string {
 
 export function parseKeyTolerance(value: string | null | undefined): number {
   if (!present(value)) return DEFAULT_KEY_TOLERANCE;
-  const tolerance = Number(value);
-  if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > 1) throw bad('key-tolerance', value, 'a number from 0 to 1');
-  return tolerance;
+  return numberIn('key-tolerance', value, 0, 1, false, 'a number from 0 to 1');
 }
 
 /**
  * Checks every setting and builds the session config. Throws the first `invalid-attribute` (or
  * `unknown-provider`) error, naming the attribute and the values it takes.
  */
-export function readConfig(raw: RawSettings): SessionConfig {
-  const provider = present(raw.provider) ? raw.provider.trim() : 'local';
-  if (!findProvider(provider)) {
-    throw new AvatarError('unknown-provider', `provider="${provider}" is not a known provider: use one of ${providerNames().join(', ')}.`, {
-      attribute: 'provider',
-    });
-  }
+export function readConfig(raw: RawSettings, quality: Raw, videoEncoding: Raw): SessionConfig {
+  const get = (key: keyof RawSettings) => text(raw[key] as Raw);
+  const provider = get('provider')?.trim() || 'local';
+  getProvider(provider);
   const config: SessionConfig = { provider, tokenTimeout: DEFAULT_TOKEN_TIMEOUT };
-  if (present(raw.avatarId)) config.avatarId = raw.avatarId.trim();
-  if (present(raw.quality)) config.quality = oneOf<Quality>('quality', raw.quality, QUALITIES, (v) => v.toLowerCase());
-  if (present(raw.videoEncoding)) {
-    config.videoEncoding = oneOf<VideoEncoding>('video-encoding', raw.videoEncoding, ENCODINGS, (v) => v.toUpperCase());
+  const [avatarId, voiceId, voiceRate, language, streamType, tokenUrl, tokenTimeout, connectTimeout, idleTimeout, pushToTalkKey] = (
+    ['avatarId', 'voiceId', 'voiceRate', 'language', 'streamType', 'tokenUrl', 'tokenTimeout', 'connectTimeout', 'idleTimeout', 'pushToTalkKey'] as const
+  ).map(get);
+  const q = text(quality);
+  const encoding = text(videoEncoding);
+  if (present(avatarId)) config.avatarId = avatarId.trim();
+  if (present(q)) config.quality = oneOf<Quality>('quality', q, QUALITIES, (v) => v.toLowerCase());
+  if (present(encoding)) config.videoEncoding = oneOf<VideoEncoding>('video-encoding', encoding, ENCODINGS, (v) => v.toUpperCase());
+  if (present(voiceId)) config.voiceId = voiceId.trim();
+  if (present(voiceRate)) {
+    config.voiceRate = numberIn('voice-rate', voiceRate, VOICE_RATE_MIN, VOICE_RATE_MAX, false, `a number from ${VOICE_RATE_MIN} to ${VOICE_RATE_MAX}`);
   }
-  if (present(raw.voiceId)) config.voiceId = raw.voiceId.trim();
-  if (present(raw.voiceRate)) {
-    const rate = Number(raw.voiceRate);
-    if (!Number.isFinite(rate) || rate < VOICE_RATE_MIN || rate > VOICE_RATE_MAX) {
-      throw bad('voice-rate', raw.voiceRate, `a number from ${VOICE_RATE_MIN} to ${VOICE_RATE_MAX}`);
-    }
-    config.voiceRate = rate;
+  if (present(language)) {
+    if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(language.trim())) throw bad('language', language, 'a language tag such as "en" or "en-US"');
+    config.language = language.trim();
   }
-  if (present(raw.language)) {
-    if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(raw.language.trim())) {
-      throw bad('language', raw.language, 'a language tag such as "en" or "en-US"');
-    }
-    config.language = raw.language.trim();
+  if (present(streamType)) {
+    config.streamType = oneOf<TransportKind & (typeof STREAM_TYPES)[number]>('stream-type', streamType, STREAM_TYPES, (v) => v.toLowerCase());
   }
-  if (present(raw.streamType)) {
-    config.streamType = oneOf<TransportKind & (typeof STREAM_TYPES)[number]>('stream-type', raw.streamType, STREAM_TYPES, (v) =>
-      v.toLowerCase(),
-    );
-  }
-  if (present(raw.tokenUrl)) {
+  if (present(tokenUrl)) {
     let url: URL;
     try {
-      url = new URL(raw.tokenUrl, globalThis.document?.baseURI);
+      url = new URL(tokenUrl, globalThis.document?.baseURI);
     } catch {
-      throw bad('token-url', raw.tokenUrl, 'a URL');
+      throw bad('token-url', tokenUrl, 'a URL');
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw bad('token-url', raw.tokenUrl, 'an http(s) URL');
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw bad('token-url', tokenUrl, 'an http(s) URL');
     config.tokenUrl = url.href;
   }
-  if (present(raw.tokenTimeout)) {
-    const timeout = Number(raw.tokenTimeout);
-    if (!Number.isInteger(timeout) || timeout <= 0) throw bad('token-timeout', raw.tokenTimeout, 'a whole number of milliseconds');
-    config.tokenTimeout = timeout;
-  }
-  if (present(raw.connectTimeout)) {
-    const timeout = Number(raw.connectTimeout);
-    if (!Number.isInteger(timeout) || timeout <= 0) throw bad('connect-timeout', raw.connectTimeout, 'a whole number of milliseconds');
-  }
-  if (present(raw.idleTimeout)) {
-    const seconds = Number(raw.idleTimeout);
-    if (!Number.isInteger(seconds) || seconds < IDLE_TIMEOUT_MIN || seconds > IDLE_TIMEOUT_MAX) {
-      throw bad('idle-timeout', raw.idleTimeout, `whole seconds from ${IDLE_TIMEOUT_MIN} to ${IDLE_TIMEOUT_MAX}`);
-    }
-    config.idleTimeout = seconds;
+  if (present(tokenTimeout)) config.tokenTimeout = numberIn('token-timeout', tokenTimeout, 1, Infinity, true, MS);
+  if (present(connectTimeout)) numberIn('connect-timeout', connectTimeout, 1, Infinity, true, MS);
+  if (present(idleTimeout)) {
+    config.idleTimeout = numberIn(
+      'idle-timeout',
+      idleTimeout,
+      IDLE_TIMEOUT_MIN,
+      IDLE_TIMEOUT_MAX,
+      true,
+      `whole seconds from ${IDLE_TIMEOUT_MIN} to ${IDLE_TIMEOUT_MAX}`,
+    );
   }
   parseAutostart(raw.autostart);
   parseVoiceChat(raw.voiceChat);
   // A `KeyboardEvent.code` (`KeyT`, `Space`, `F2`), not a `key` (`t`, ` `), which would silently never match.
-  if (present(raw.pushToTalkKey) && !/^[A-Z][A-Za-z0-9]+$/.test(raw.pushToTalkKey)) {
-    throw bad('push-to-talk-key', raw.pushToTalkKey, 'a KeyboardEvent.code such as "KeyT"');
+  if (present(pushToTalkKey) && !/^[A-Z][A-Za-z0-9]+$/.test(pushToTalkKey)) {
+    throw bad('push-to-talk-key', pushToTalkKey, 'a KeyboardEvent.code such as "KeyT"');
   }
   parseLoading(raw.loading);
-  parseBackground(raw.background);
-  parseKeyColor(raw.keyColor);
-  parseKeyTolerance(raw.keyTolerance);
-  if (raw.sessionParams !== undefined && raw.sessionParams !== null) {
-    if (typeof raw.sessionParams !== 'object' || Array.isArray(raw.sessionParams)) {
-      throw new AvatarError('invalid-attribute', 'sessionParams must be a plain object.', { attribute: 'sessionParams' });
+  parseBackground(get('background'));
+  parseKeyColor(get('keyColor'));
+  parseKeyTolerance(get('keyTolerance'));
+  // Script-only settings: a plain object, and two functions.
+  for (const key of ['sessionParams', 'fetchSession', 'stopSession'] as const) {
+    const value = raw[key];
+    if (value == null) continue;
+    const object = key === 'sessionParams';
+    if (object ? typeof value !== 'object' || Array.isArray(value) : typeof value !== 'function') {
+      throw new AvatarError('invalid-attribute', `${key} must be ${object ? 'a plain object' : 'a function'}.`, { attribute: key });
     }
-    config.sessionParams = raw.sessionParams as Record<string, unknown>;
-  }
-  if (raw.fetchSession !== undefined && raw.fetchSession !== null) {
-    if (typeof raw.fetchSession !== 'function') {
-      throw new AvatarError('invalid-attribute', 'fetchSession must be a function.', { attribute: 'fetchSession' });
-    }
-    config.fetchSession = raw.fetchSession;
-  }
-  if (raw.stopSession !== undefined && raw.stopSession !== null) {
-    if (typeof raw.stopSession !== 'function') {
-      throw new AvatarError('invalid-attribute', 'stopSession must be a function.', { attribute: 'stopSession' });
-    }
-    config.stopSession = raw.stopSession;
+    (config as unknown as Record<string, unknown>)[key] = value;
   }
   return config;
 }

@@ -1,4 +1,4 @@
-import { AvatarError } from '../errors/avatar-error.js';
+import { AvatarError, reasonOf } from '../errors/avatar-error.js';
 import type { renderControls } from './controls.js';
 
 type RenderControls = typeof renderControls;
@@ -30,8 +30,7 @@ export function controlsRenderer(onDone: ControlsLoaded): RenderControls | undef
     (cause: unknown) => {
       // The next render asks again.
       loading = undefined;
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      const error = new AvatarError('controls-load-failed', `The control bar could not load (${reason}).`, { fatal: false, cause });
+      const error = new AvatarError('controls-load-failed', `The control bar could not load (${reasonOf(cause)}).`, { fatal: false, cause });
       settle(error);
       throw error;
     },

@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { VoiceChatState } from '../session/session-types.js';
 import { icons } from './icons.js';
 
@@ -10,12 +10,53 @@ export interface ControlsView {
   fullscreen: boolean;
   fullscreenAvailable: boolean;
   toggleVoiceChat(): void;
+  /** The shadow root the bar renders in (its styles are added there). */
+  root: Node;
   /** Push-to-talk: pressed (`true`) or released (`false`). */
   talk(pressed: boolean): void;
   toggleMute(): void;
   toggleCaptions(): void;
   toggleFullscreen(): void;
   stop(): void;
+}
+
+/**
+ * The buttons' styles travel with the bar, so pages without `controls` never download them: adopted into each
+ * element's shadow root the first time its bar renders (a `<style>` where lit itself falls back to one).
+ */
+const controlsStyles = css`
+  [part~=control-button] {
+    display: inline-grid;
+    place-items: center;
+    width: 2.4em;
+    height: 2.4em;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    color: var(--streaming-avatar-button-color,#fff);
+    background: transparent;
+    cursor: pointer;
+  }
+  [part~=control-button]:hover,[part~=control-button][aria-pressed=true] {
+    background: rgb(255 255 255/18%);
+  }
+  [part~=control-button]:focus-visible {
+    outline: 3px solid var(--streaming-avatar-focus-ring,#ffd43b);
+    outline-offset: 1px;
+  }
+`;
+const styled = new WeakSet<Node>();
+function addStyles(root: Node): void {
+  if (!(root instanceof ShadowRoot) || styled.has(root)) return;
+  styled.add(root);
+  const sheet = controlsStyles.styleSheet;
+  if (sheet) {
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    return;
+  }
+  const style = document.createElement('style');
+  style.textContent = controlsStyles.cssText;
+  root.append(style);
 }
 
 const isTalkKey = (event: KeyboardEvent) => event.key === ' ' || event.key === 'Enter';
@@ -26,6 +67,7 @@ const isTalkKey = (event: KeyboardEvent) => event.key === ' ' || event.key === '
  * Space or Enter).
  */
 export function renderControls(view: ControlsView) {
+  addStyles(view.root);
   const { voiceChat } = view;
   const hold = voiceChat.active && voiceChat.pushToTalk;
   const micButton = hold

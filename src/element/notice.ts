@@ -7,10 +7,13 @@ export class Notice {
   #text = '';
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    private readonly onChange: () => void,
-    private readonly durationMs = 6000,
-  ) {}
+  readonly #onChange: () => void;
+  readonly #durationMs: number;
+
+  constructor(onChange: () => void, durationMs = 6000) {
+    this.#onChange = onChange;
+    this.#durationMs = durationMs;
+  }
 
   get text(): string {
     return this.#text;
@@ -19,15 +22,15 @@ export class Notice {
   show(text: string): void {
     this.#cancel();
     this.#text = text;
-    this.#timer = setTimeout(() => this.clear(), this.durationMs);
-    this.onChange();
+    this.#timer = setTimeout(() => this.clear(), this.#durationMs);
+    this.#onChange();
   }
 
   clear(): void {
     const had = this.#text !== '';
     this.#cancel();
     this.#text = '';
-    if (had) this.onChange();
+    if (had) this.#onChange();
   }
 
   #cancel(): void {

@@ -1,5 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { AvatarError, type AvatarErrorDetail } from '../errors/avatar-error.js';
 import { createAvatarEvent, type AvatarEventDetailMap, type AvatarEventName } from '../events/avatar-events.js';
 import { SessionController } from '../session/session-controller.js';
@@ -31,6 +30,8 @@ const IDENTITY_ATTRIBUTES: readonly (string | undefined)[] = ['provider', 'strea
 /** `autostart` and `voice-chat` take a value or none: as properties, `true` is the bare attribute and `false` none. */
 const flagOrValue = { toAttribute: (value: unknown) => (value === true ? '' : value === false ? null : value) };
 const GESTURES = ['pointerdown', 'keydown', 'touchend', 'click'] as const;
+/** The status line of states that have one (otherwise it shows the current notice, if any). */
+const STATUS_TEXT: Partial<Record<AvatarState, string>> = { connecting: 'Connecting…', reconnecting: 'Reconnecting…', ended: 'The session ended.' };
 /** `loading="lazy"` starts loading code when the element is this close to the viewport. */
 const LAZY_MARGIN = '200px';
 
@@ -101,96 +102,126 @@ export class StreamingAvatarElement extends LitElement {
   static override styles = elementStyles;
   /** The library version, used to warn when two different copies register the tag. */
   static readonly version = VERSION;
+  /** Lit's reactive properties: a plain object rather than decorators, which cost a helper and a call each. */
+  static override properties: PropertyDeclarations = {
+    provider: { reflect: true },
+    avatarId: { attribute: 'avatar-id', reflect: true },
+    quality: { reflect: true },
+    videoEncoding: { attribute: 'video-encoding', reflect: true },
+    voiceId: { attribute: 'voice-id', reflect: true },
+    voiceRate: { attribute: 'voice-rate', reflect: true },
+    language: { reflect: true },
+    streamType: { attribute: 'stream-type', reflect: true },
+    tokenUrl: { attribute: 'token-url', reflect: true },
+    tokenTimeout: { attribute: 'token-timeout', reflect: true },
+    connectTimeout: { attribute: 'connect-timeout', reflect: true },
+    idleTimeout: { attribute: 'idle-timeout', reflect: true },
+    autostart: { reflect: true, converter: flagOrValue },
+    loading: { reflect: true },
+    muted: { type: Boolean, reflect: true },
+    poster: { reflect: true },
+    controls: { type: Boolean, reflect: true },
+    captions: { type: Boolean, reflect: true },
+    voiceChat: { attribute: 'voice-chat', reflect: true, converter: flagOrValue },
+    noBargeIn: { attribute: 'no-barge-in', type: Boolean, reflect: true },
+    pushToTalkKey: { attribute: 'push-to-talk-key', reflect: true },
+    background: { reflect: true },
+    keyColor: { attribute: 'key-color', reflect: true },
+    keyTolerance: { attribute: 'key-tolerance', reflect: true },
+    sessionParams: { attribute: false },
+    fetchSession: { attribute: false },
+    stopSession: { attribute: false },
+  };
 
   /** Which vendor serves the avatar: `local` (no account), `heygen`, `konpro`, `deepbrain` or `akool`. */
-  @property({ reflect: true }) provider = 'local';
+  provider = 'local';
 
   /** The vendor's avatar id. */
-  @property({ attribute: 'avatar-id', reflect: true }) avatarId?: string;
+  avatarId?: string;
 
   /** Stream quality: `high`, `medium` or `low`. */
-  @property({ reflect: true }) quality?: Quality;
+  quality?: Quality;
 
   /** Video codec the vendor should send: `H264` or `VP8`. */
-  @property({ attribute: 'video-encoding', reflect: true }) videoEncoding?: VideoEncoding;
+  videoEncoding?: VideoEncoding;
 
   /** The vendor's voice id. */
-  @property({ attribute: 'voice-id', reflect: true }) voiceId?: string;
+  voiceId?: string;
 
   /** Speaking rate, 0.5 to 2 (vendors may accept less). */
-  @property({ attribute: 'voice-rate', reflect: true }) voiceRate?: string;
+  voiceRate?: string | number;
 
   /** Language tag for speech and recognition, such as `en` or `en-US`. */
-  @property({ reflect: true }) language?: string;
+  language?: string;
 
   /** Akool only: the transport the vendor should use, `agora` (default), `livekit` or `trtc`. */
-  @property({ attribute: 'stream-type', reflect: true }) streamType?: 'agora' | 'livekit' | 'trtc';
+  streamType?: 'agora' | 'livekit' | 'trtc';
 
   /** The site's session endpoint (the server handler). The vendor key stays there. */
-  @property({ attribute: 'token-url', reflect: true }) tokenUrl?: string;
+  tokenUrl?: string;
 
   /** Milliseconds the token endpoint may take before `token-timeout` (default 15000). */
-  @property({ attribute: 'token-timeout', reflect: true }) tokenTimeout?: string;
+  tokenTimeout?: string | number;
 
   /**
    * Milliseconds the transport may take to join, and then to show the first frame (default 20000 each). An SDK
    * transport that reconnects for longer ends the session with `transport-disconnected`.
    */
-  @property({ attribute: 'connect-timeout', reflect: true }) connectTimeout?: string;
+  connectTimeout?: string | number;
 
   /** Seconds of inactivity after which the vendor may end the session (30–3600; vendors that accept it). */
-  @property({ attribute: 'idle-timeout', reflect: true }) idleTimeout?: string;
+  idleTimeout?: string | number;
 
   /**
    * Absent: click to start. Present (or `any`; the property `true`): start on load, with sound where the browser
    * allows and muted video otherwise. `muted`: start on load, muted.
    */
-  @property({ reflect: true, converter: flagOrValue }) autostart?: string | boolean | null;
+  autostart?: string | boolean | null;
 
   /** `eager` (default) loads the vendor and transport code once the element is on the page; `lazy` waits until it is near the viewport (and so does `autostart`). */
-  @property({ reflect: true }) loading?: 'eager' | 'lazy';
+  loading?: 'eager' | 'lazy';
 
   /** Mutes the avatar's audio. */
-  @property({ type: Boolean, reflect: true }) muted = false;
+  muted = false;
 
   /** Image shown until the avatar's first frame. */
-  @property({ reflect: true }) poster?: string;
+  poster?: string;
 
   /** Shows the control bar (mic, mute, captions, full screen where the page may use it, stop). */
-  @property({ type: Boolean, reflect: true }) controls = false;
+  controls = false;
 
   /** Shows the avatar's words as captions over the video. */
-  @property({ type: Boolean, reflect: true }) captions = false;
+  captions = false;
 
   /** Starts voice chat once connected: present (or `open`; the property `true`) for an open microphone, `push-to-talk` for hold-to-talk. */
-  @property({ attribute: 'voice-chat', reflect: true, converter: flagOrValue }) voiceChat?: string | boolean | null;
+  voiceChat?: string | boolean | null;
 
   /** Turns off barge-in (the user talking over the avatar interrupts it). */
-  @property({ attribute: 'no-barge-in', type: Boolean, reflect: true }) noBargeIn = false;
+  noBargeIn = false;
 
   /** A `KeyboardEvent.code` (e.g. `KeyT`) that talks while held in push-to-talk mode, anywhere on the page outside text fields; the window losing focus releases it. */
-  @property({ attribute: 'push-to-talk-key', reflect: true }) pushToTalkKey?: string;
+  pushToTalkKey?: string;
 
   /**
    * Removes the vendor's solid backdrop (green screen) with a WebGL chroma key and shows this instead:
    * `transparent` (the page), a CSS colour, or an image such as `url(office.jpg)`. Absent: the video as sent.
    */
-  @property({ reflect: true }) background?: string;
+  background?: string;
 
   /** The backdrop colour `background` removes, any CSS colour (default `#00ff00`, vendors' green screen). */
-  @property({ attribute: 'key-color', reflect: true }) keyColor?: string;
+  keyColor?: string;
 
   /** How far from `key-color` a colour may be and still be removed: 0 (only colours next to it) to 1 (nearly all); default 0.3. */
-  @property({ attribute: 'key-tolerance', reflect: true }) keyTolerance?: string;
+  keyTolerance?: string | number;
 
   /** Extra fields merged into the session request (vendor options attributes do not cover). */
-  @property({ attribute: false }) sessionParams?: Record<string, unknown>;
+  sessionParams?: Record<string, unknown>;
 
   /** Replaces the POST to `token-url`: `(request, {signal}) => Promise<session description>`. */
-  @property({ attribute: false }) fetchSession?: FetchSession;
+  fetchSession?: FetchSession;
 
   /** Replaces the POST to `<token-url>/stop` (pair it with `fetchSession`). */
-  @property({ attribute: false }) stopSession?: StopSession;
+  stopSession?: StopSession;
 
   readonly #video: HTMLVideoElement;
   readonly #container: HTMLDivElement;
@@ -388,11 +419,7 @@ export class StreamingAvatarElement extends LitElement {
     this.toggleAttribute('audio-blocked', this.#controller.audioBlocked);
     const chat = this.#controller.voiceChat;
     this.toggleAttribute('listening', chat.active && !chat.micMuted);
-    window.addEventListener('pagehide', this.#onPageHide);
-    window.addEventListener('blur', this.#onWindowBlur);
-    document.addEventListener('fullscreenchange', this.#onFullscreenChange);
-    document.addEventListener('keydown', this.#onTalkKey);
-    document.addEventListener('keyup', this.#onTalkKey);
+    this.#pageListeners('addEventListener');
     this.#releaseActivity = trackVisitorActivity();
     this.#listenForGesture(this.#controller.audioBlocked);
     this.#watchViewport();
@@ -400,11 +427,7 @@ export class StreamingAvatarElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('pagehide', this.#onPageHide);
-    window.removeEventListener('blur', this.#onWindowBlur);
-    document.removeEventListener('fullscreenchange', this.#onFullscreenChange);
-    document.removeEventListener('keydown', this.#onTalkKey);
-    document.removeEventListener('keyup', this.#onTalkKey);
+    this.#pageListeners('removeEventListener');
     this.#releaseActivity?.();
     this.#observer?.disconnect();
     this.#observer = undefined;
@@ -415,6 +438,15 @@ export class StreamingAvatarElement extends LitElement {
     this.#removalTimer = setTimeout(() => {
       if (!this.isConnected) void this.#controller.stop('user');
     }, 0);
+  }
+
+  /** The page-level listeners, added while connected. */
+  #pageListeners(method: 'addEventListener' | 'removeEventListener'): void {
+    window[method]('pagehide', this.#onPageHide);
+    window[method]('blur', this.#onWindowBlur);
+    document[method]('fullscreenchange', this.#onFullscreenChange);
+    document[method]('keydown', this.#onTalkKey as EventListener);
+    document[method]('keyup', this.#onTalkKey as EventListener);
   }
 
   // Before render, so state changes made here show in this same update.
@@ -455,6 +487,12 @@ export class StreamingAvatarElement extends LitElement {
 
   protected override updated(): void {
     this.#maybeAutostart();
+    // Focus moved to the frame while the start control hid (#onStartClick): it goes back once the control shows.
+    const root = this.renderRoot as ShadowRoot;
+    if (!this.#controller.active && root.activeElement?.classList.contains('frame')) {
+      const slot = root.querySelector<HTMLSlotElement>('[name=start-button]')!;
+      ((slot.assignedElements()[0] ?? slot.firstElementChild) as HTMLElement).focus();
+    }
   }
 
   /** `updateComplete` includes the control bar: its chunk may still be loading when a session goes live. */
@@ -471,7 +509,13 @@ export class StreamingAvatarElement extends LitElement {
     const state = this.#controller.state;
     const live = state === 'connected' || state === 'reconnecting';
     const busy = state === 'connecting';
-    const startLabel = state === 'error' ? 'Try again' : state === 'ended' ? 'Start again' : 'Start';
+    const error = state === 'error';
+    // The accessible name starts with the visible text (WCAG label-in-name) and says what it starts.
+    const [startLabel, startName] = error
+      ? ['Try again', 'Try again to start the avatar']
+      : state === 'ended'
+        ? ['Start again', 'Start again: new avatar session']
+        : ['Start', 'Start avatar'];
     // Asked whenever `controls` is set, so the bar's chunk is loaded before a session is live.
     const renderControls = this.controls ? controlsRenderer(this.#onControlsLoaded) : undefined;
     return html`<div class="frame" tabindex="-1">
@@ -483,7 +527,7 @@ export class StreamingAvatarElement extends LitElement {
       <div class="overlay">
         ${busy ? html`<div class="spinner" role="presentation"></div>` : nothing}
         <slot name="start-button" ?hidden=${live || busy} @click=${this.#onStartClick}>
-          <button part="start-button" type="button" aria-label=${`${startLabel} avatar`}>${startLabel}</button>
+          <button part="start-button" type="button" aria-label=${startName}>${startLabel}</button>
         </slot>
       </div>
       <button part="unmute-button" type="button" ?hidden=${!this.#controller.audioBlocked} @click=${this.#onUnmuteClick}>
@@ -495,7 +539,7 @@ export class StreamingAvatarElement extends LitElement {
             <slot name="controls">${renderControls ? renderControls(this.#controlsView()) : nothing}</slot>
           </div>`
         : nothing}
-      <div part="status" role="status" aria-live="polite">${this.#statusText(state)}</div>
+      <div part="status" role=${error ? 'alert' : 'status'} aria-live=${error ? 'assertive' : 'polite'}>${this.#statusText(state)}</div>
       <div class="visually-hidden" aria-live="polite">${this.captions ? this.#captions.announcement : ''}</div>
     </div>`;
   }
@@ -508,6 +552,7 @@ export class StreamingAvatarElement extends LitElement {
       fullscreen: this.#isFullscreen(),
       // False in an iframe without `allow="fullscreen"` (a CMS embed) and on iPhone: no button that does nothing.
       fullscreenAvailable: Boolean(document.fullscreenEnabled),
+      root: this.renderRoot,
       toggleVoiceChat: () => {
         if (this.#controller.voiceChat.active) void this.stopVoiceChat();
         else void this.startVoiceChat({ pushToTalk: this.#voiceChatMode() === 'push-to-talk' }).catch(() => undefined);
@@ -531,46 +576,11 @@ export class StreamingAvatarElement extends LitElement {
   }
 
   #statusText(state: AvatarState): string {
-    switch (state) {
-      case 'connecting':
-        return 'Connecting…';
-      case 'reconnecting':
-        return 'Reconnecting…';
-      case 'ended':
-        return 'The session ended.';
-      case 'error':
-        return this.#controller.error?.message ?? 'Something went wrong.';
-      default:
-        return this.#notice.text;
-    }
+    return state === 'error' ? (this.#controller.error?.message ?? 'Something went wrong.') : (STATUS_TEXT[state] ?? this.#notice.text);
   }
 
   #readConfig(): SessionConfig {
-    const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
-    return readConfig({
-      provider: this.provider,
-      avatarId: this.avatarId,
-      quality: this.getAttribute('quality') ?? this.quality,
-      videoEncoding: this.getAttribute('video-encoding') ?? this.videoEncoding,
-      voiceId: this.voiceId,
-      voiceRate: text(this.voiceRate),
-      language: this.language,
-      streamType: this.streamType,
-      tokenUrl: this.tokenUrl,
-      tokenTimeout: text(this.tokenTimeout),
-      connectTimeout: text(this.connectTimeout),
-      idleTimeout: text(this.idleTimeout),
-      autostart: this.autostart,
-      voiceChat: this.voiceChat,
-      pushToTalkKey: this.pushToTalkKey,
-      loading: this.loading,
-      background: text(this.background),
-      keyColor: text(this.keyColor),
-      keyTolerance: text(this.keyTolerance),
-      sessionParams: this.sessionParams,
-      fetchSession: this.fetchSession,
-      stopSession: this.stopSession,
-    });
+    return readConfig(this, this.getAttribute('quality') ?? this.quality, this.getAttribute('video-encoding') ?? this.videoEncoding);
   }
 
   #connectTimeoutMs(): number | undefined {
@@ -673,10 +683,7 @@ export class StreamingAvatarElement extends LitElement {
   #listenForGesture(on: boolean): void {
     if (on === this.#listeningForGesture) return;
     this.#listeningForGesture = on;
-    for (const type of GESTURES) {
-      if (on) document.addEventListener(type, this.#onGesture, { capture: true });
-      else document.removeEventListener(type, this.#onGesture, { capture: true });
-    }
+    for (const type of GESTURES) document[on ? 'addEventListener' : 'removeEventListener'](type, this.#onGesture, { capture: true });
   }
 
   /** Push-to-talk key: held anywhere on the page, except while typing in a field. */

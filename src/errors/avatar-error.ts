@@ -96,29 +96,28 @@ export class AvatarError extends Error {
   constructor(code: AvatarErrorCode, message: string, init: AvatarErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = code;
-    this.status = init.status;
-    this.vendorStatus = init.vendorStatus;
-    this.vendorBody = init.vendorBody;
-    this.attribute = init.attribute;
+    for (const key of OPTIONAL) (this as Record<string, unknown>)[key] = init[key];
     this.fatal = init.fatal ?? true;
   }
 
   toDetail(): AvatarErrorDetail {
     const detail: AvatarErrorDetail = { code: this.code, message: this.message, fatal: this.fatal };
-    if (this.status !== undefined) detail.status = this.status;
-    if (this.vendorStatus !== undefined) detail.vendorStatus = this.vendorStatus;
-    if (this.vendorBody !== undefined) detail.vendorBody = this.vendorBody;
-    if (this.attribute !== undefined) detail.attribute = this.attribute;
+    for (const key of OPTIONAL) if (this[key] !== undefined) (detail as unknown as Record<string, unknown>)[key] = this[key];
     return detail;
   }
 }
+
+/** The detail fields an error carries only where they apply (left out of `toDetail()` otherwise). */
+const OPTIONAL = ['status', 'vendorStatus', 'vendorBody', 'attribute'] as const;
+
+/** The message of anything thrown. */
+export const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Wraps anything thrown into an AvatarError, keeping AvatarErrors as they are. */
 export function toAvatarError(error: unknown, fallback: AvatarErrorCode, context: string): AvatarError {
   if (error instanceof AvatarError) return error;
   if (isAbortError(error)) return new AvatarError('aborted', `${context}: aborted`, { cause: error });
-  const reason = error instanceof Error ? error.message : String(error);
-  return new AvatarError(fallback, `${context}: ${reason}`, { cause: error });
+  return new AvatarError(fallback, `${context}: ${reasonOf(error)}`, { cause: error });
 }
 
 export function isAbortError(error: unknown): boolean {

@@ -47,7 +47,7 @@ export function providerNames(): string[] {
 export function getProvider(name: string): ProviderEntry {
   const entry = findProvider(name);
   if (!entry) {
-    throw new AvatarError('unknown-provider', `Unknown provider "${name}". Known providers: ${providerNames().join(', ')}.`, {
+    throw new AvatarError('unknown-provider', `provider="${name}" is not a known provider: use one of ${providerNames().join(', ')}.`, {
       attribute: 'provider',
     });
   }

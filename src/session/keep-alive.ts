@@ -16,22 +16,24 @@ export interface KeepAliveOptions {
 export const MIN_KEEP_ALIVE_MS = 15_000;
 
 export class KeepAlive {
-  private timer?: ReturnType<typeof setTimeout>;
-  private stopped = false;
+  #timer?: ReturnType<typeof setTimeout>;
+  #stopped = false;
+  readonly #options: KeepAliveOptions;
   readonly intervalMs: number;
 
-  constructor(private readonly options: KeepAliveOptions) {
+  constructor(options: KeepAliveOptions) {
+    this.#options = options;
     this.intervalMs = Math.max(MIN_KEEP_ALIVE_MS, (options.idleTimeoutSeconds * 1000) / 2);
-    this.schedule();
+    this.#schedule();
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick(), this.intervalMs);
+  #schedule(): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => void this.#tick(), this.intervalMs);
   }
 
-  private async tick(): Promise<void> {
-    const { idleTimeoutSeconds, idleFor, isVisible, ping, onError } = this.options;
+  async #tick(): Promise<void> {
+    const { idleTimeoutSeconds, idleFor, isVisible, ping, onError } = this.#options;
     if (isVisible() && idleFor() < idleTimeoutSeconds * 1000) {
       try {
         await ping();
@@ -39,11 +41,11 @@ export class KeepAlive {
         onError(error);
       }
     }
-    this.schedule();
+    this.#schedule();
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.#stopped = true;
+    clearTimeout(this.#timer);
   }
 }

@@ -84,6 +84,9 @@ class Session {
   ) {}
 }
 
+/** Why a start gave up: the error that ended the session, or the page's stop. */
+const stoppedError = (session: Session) => session.error ?? new AvatarError('aborted', 'The session was stopped while it started.');
+
 function nonFatal(error: AvatarError): AvatarError {
   if (!error.fatal) return error;
   return new AvatarError(error.code, error.message, { ...error, fatal: false, cause: error.cause });
@@ -113,6 +116,12 @@ export class SessionController {
     this.#fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
+  /** The current session, unless it has ended. */
+  get #live(): Session | undefined {
+    const session = this.#current;
+    return session && !session.closed ? session : undefined;
+  }
+
   get state(): AvatarState {
     return this.#stateValue;
   }
@@ -131,18 +140,16 @@ export class SessionController {
   }
 
   get sessionId(): string | undefined {
-    const session = this.#current;
-    return session && !session.closed ? session.description?.sessionId : undefined;
+    return this.#live?.description?.sessionId;
   }
 
   get description(): SessionDescription | undefined {
-    const session = this.#current;
-    return session && !session.closed ? session.description : undefined;
+    return this.#live?.description;
   }
 
   /** True from `start()` until the session ends (connecting, connected or reconnecting). */
   get active(): boolean {
-    return Boolean(this.#current && !this.#current.closed);
+    return Boolean(this.#live);
   }
 
   /** Seconds left before the vendor's limit (`expiresAt`), or undefined when none is known. */
@@ -153,7 +160,7 @@ export class SessionController {
   }
 
   get voiceChat(): VoiceChatState {
-    const chat = this.#current && !this.#current.closed ? this.#current.voiceChat : undefined;
+    const chat = this.#live?.voiceChat;
     return { active: Boolean(chat), pushToTalk: chat?.pushToTalk ?? false, micMuted: chat?.micMuted ?? false };
   }
 
@@ -176,7 +183,7 @@ export class SessionController {
    * one is live resolves at once: never two sessions.
    */
   start(config: SessionConfig): Promise<void> {
-    if (this.#current && !this.#current.closed) return this.#starting ?? Promise.resolve();
+    if (this.#live) return this.#starting ?? Promise.resolve();
     let entry: ProviderEntry;
     try {
       entry = getProvider(config.provider);
@@ -212,11 +219,11 @@ export class SessionController {
 
   /** Says `text`. Before the avatar is ready the call waits in a queue; without a session it is rejected. */
   speak(text: string, mode: SpeakMode): Promise<void> {
-    const session = this.#current;
+    const session = this.#live;
     if (typeof text !== 'string' || text.trim() === '') {
       return Promise.reject(new AvatarError('command-failed', 'speak() needs some text.', { fatal: false }));
     }
-    if (!session || session.closed) {
+    if (!session) {
       return Promise.reject(new AvatarError('not-started', 'speak() needs a started session: call start() first.', { fatal: false }));
     }
     if (!session.ready) {
@@ -226,8 +233,8 @@ export class SessionController {
   }
 
   async interrupt(): Promise<InterruptResult> {
-    const session = this.#current;
-    if (!session || session.closed) {
+    const session = this.#live;
+    if (!session) {
       throw new AvatarError('not-started', 'interrupt() needs a started session.', { fatal: false });
     }
     if (!session.ready) {
@@ -246,8 +253,8 @@ export class SessionController {
 
   /** Called from a user gesture: lifts an autoplay block. `play()` runs first, inside the gesture. */
   async resumeAudio(): Promise<void> {
-    const session = this.#current;
-    if (!session || session.closed) return;
+    const session = this.#live;
+    if (!session) return;
     const video = this.#host.video;
     video.muted = this.#host.muted;
     const playing = video.play();
@@ -275,7 +282,7 @@ export class SessionController {
    * `invalid-attribute` event; fixing it returns it to `idle`. A live session is not touched.
    */
   reportConfigError(error: AvatarError | undefined): void {
-    if (this.#current && !this.#current.closed) return;
+    if (this.#live) return;
     if (error) {
       if (this.#configError && this.#lastError?.message === error.message) return;
       this.#configError = true;
@@ -289,8 +296,8 @@ export class SessionController {
 
   /** The page is going away: stop the vendor session with a beacon, which outlives the page. */
   pageHide(): void {
-    const session = this.#current;
-    if (!session || session.closed) return;
+    const session = this.#live;
+    if (!session) return;
     this.#sendStopRoute(session, true);
     void this.#end(session, 'user');
   }
@@ -370,8 +377,8 @@ export class SessionController {
 
   /** Ends voice chat. A start still waiting for the microphone is cancelled: it stops what it opens. */
   async stopVoiceChat(): Promise<void> {
-    const session = this.#current;
-    if (!session || session.closed) return;
+    const session = this.#live;
+    if (!session) return;
     if (session.voiceChatStart) session.voiceChatStart.cancelled = true;
     if (!session.voiceChat) return;
     session.voiceChat.activity?.dispose();
@@ -391,8 +398,8 @@ export class SessionController {
 
   /** Push-to-talk: `true` while the talk control is held. */
   async pushToTalk(talking: boolean): Promise<void> {
-    const session = this.#current;
-    if (!session || session.closed || !session.voiceChat?.pushToTalk) return;
+    const session = this.#live;
+    if (!session?.voiceChat?.pushToTalk) return;
     await this.setMicMuted(!talking, session);
     await session.provider?.pushToTalk?.(talking).catch((error: unknown) => {
       this.#commandError(session, error, 'push-to-talk');
@@ -400,8 +407,8 @@ export class SessionController {
   }
 
   #readySession(context: string): Session {
-    const session = this.#current;
-    if (!session || session.closed || !session.ready) {
+    const session = this.#live;
+    if (!session?.ready) {
       throw new AvatarError('not-started', `${context} needs a connected session.`, { fatal: false });
     }
     return session;
@@ -504,7 +511,7 @@ export class SessionController {
     const { signal } = session.abort;
     let onAbort!: () => void;
     const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(session.error ?? new AvatarError('aborted', 'The session was stopped while it started.'));
+      onAbort = () => reject(stoppedError(session));
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
     });
@@ -519,7 +526,7 @@ export class SessionController {
   }
 
   #check(session: Session): void {
-    if (session.closed) throw session.error ?? new AvatarError('aborted', 'The session was stopped while it started.');
+    if (session.closed) throw stoppedError(session);
   }
 
   #isLive(session: Session): boolean {

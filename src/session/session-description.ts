@@ -29,16 +29,26 @@ function invalid(message: string): AvatarError {
   return new AvatarError('token-invalid-shape', `The session description is not valid: ${message}.`);
 }
 
-function requireString(source: Json, key: string, where: string): string {
+/** `where`: the object's name in messages (`session` or `transport`). */
+function requireString(source: Json, key: string, where = 'transport'): string {
   const value = source[key];
   if (typeof value !== 'string' || value.length === 0) throw invalid(`${where}.${key} must be a non-empty string`);
   return value;
 }
 
-function optionalString(source: Json, key: string, where: string): string | undefined {
+function optionalString(source: Json, key: string, where = 'transport'): string | undefined {
   const value = source[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw invalid(`${where}.${key} must be a string`);
+  return value;
+}
+
+/** An id vendors send as either an integer or a non-empty string. */
+function integerOrString(source: Json, key: string): number | string {
+  const value = source[key];
+  if (!(typeof value === 'number' && Number.isInteger(value)) && !(typeof value === 'string' && value.length > 0)) {
+    throw invalid(`transport.${key} must be an integer or a non-empty string`);
+  }
   return value;
 }
 
@@ -47,26 +57,23 @@ function parseTransport(value: unknown): TransportCredentials {
   const kind = value.kind;
   switch (kind) {
     case 'livekit': {
-      const url = requireString(value, 'url', 'transport');
+      const url = requireString(value, 'url');
       if (!/^(wss?|https?):\/\//i.test(url)) throw invalid('transport.url must be a ws(s):// or http(s):// URL');
-      const credentials: TransportCredentials = { kind, url, token: requireString(value, 'token', 'transport') };
-      const avatarIdentity = optionalString(value, 'avatarIdentity', 'transport');
+      const credentials: TransportCredentials = { kind, url, token: requireString(value, 'token') };
+      const avatarIdentity = optionalString(value, 'avatarIdentity');
       if (avatarIdentity) credentials.avatarIdentity = avatarIdentity;
       return credentials;
     }
     case 'agora': {
-      const uid = value.uid;
-      if (!(typeof uid === 'number' && Number.isInteger(uid)) && !(typeof uid === 'string' && uid.length > 0)) {
-        throw invalid('transport.uid must be an integer or a non-empty string');
-      }
+      const uid = integerOrString(value, 'uid');
       const token = value.token;
       if (token !== null && token !== undefined && typeof token !== 'string') {
         throw invalid('transport.token must be a string or null');
       }
       const credentials: TransportCredentials = {
         kind,
-        appId: requireString(value, 'appId', 'transport'),
-        channel: requireString(value, 'channel', 'transport'),
+        appId: requireString(value, 'appId'),
+        channel: requireString(value, 'channel'),
         token: token ?? null,
         uid,
       };
@@ -80,18 +87,15 @@ function parseTransport(value: unknown): TransportCredentials {
       if (typeof sdkAppId !== 'number' || !Number.isInteger(sdkAppId) || sdkAppId <= 0) {
         throw invalid('transport.sdkAppId must be a positive integer');
       }
-      const roomId = value.roomId;
-      if (!(typeof roomId === 'number' && Number.isInteger(roomId)) && !(typeof roomId === 'string' && roomId.length > 0)) {
-        throw invalid('transport.roomId must be an integer or a non-empty string');
-      }
+      const roomId = integerOrString(value, 'roomId');
       const credentials: TransportCredentials = {
         kind,
         sdkAppId,
         roomId,
-        userId: requireString(value, 'userId', 'transport'),
-        userSig: requireString(value, 'userSig', 'transport'),
+        userId: requireString(value, 'userId'),
+        userSig: requireString(value, 'userSig'),
       };
-      const avatarUserId = optionalString(value, 'avatarUserId', 'transport');
+      const avatarUserId = optionalString(value, 'avatarUserId');
       if (avatarUserId) credentials.avatarUserId = avatarUserId;
       return credentials;
     }

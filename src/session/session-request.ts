@@ -1,4 +1,4 @@
-import { AvatarError, isAvatarErrorCode, type AvatarErrorCode } from '../errors/avatar-error.js';
+import { AvatarError, isAvatarErrorCode, reasonOf, type AvatarErrorCode } from '../errors/avatar-error.js';
 import { parseSessionDescription, type SessionDescription } from './session-description.js';
 import type { SessionConfig, SessionRequest } from './session-types.js';
 
@@ -82,28 +82,27 @@ export async function requestSession(
     timeout.abort(new DOMException('Token request timed out', 'TimeoutError'));
   }, config.tokenTimeout);
 
+  const aborted = (cause?: unknown) => new AvatarError('aborted', 'The session request was aborted.', { cause });
   const fail = (error: unknown): never => {
     if (error instanceof AvatarError) throw error;
-    if (signal.aborted) throw new AvatarError('aborted', 'The session request was aborted.', { cause: error });
+    if (signal.aborted) throw aborted(error);
     if (timedOut) {
       throw new AvatarError('token-timeout', `The token endpoint did not answer within ${config.tokenTimeout} ms.`, {
         cause: error,
       });
     }
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new AvatarError('token-network', `The token endpoint could not be reached: ${reason}`, { cause: error });
+    throw new AvatarError('token-network', `The token endpoint could not be reached: ${reasonOf(error)}`, { cause: error });
   };
 
   try {
-    if (signal.aborted) throw new AvatarError('aborted', 'The session request was aborted.');
+    if (signal.aborted) throw aborted();
     if (config.fetchSession) {
       let answer: unknown;
       try {
         answer = await raceAbort(config.fetchSession(request, { signal: timeout.signal }), timeout.signal);
       } catch (error) {
         if (error instanceof AvatarError || signal.aborted || timedOut) return fail(error);
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new AvatarError('token-http-error', `fetchSession failed: ${reason}`, { cause: error });
+        throw new AvatarError('token-http-error', `fetchSession failed: ${reasonOf(error)}`, { cause: error });
       }
       return parseSessionDescription(answer, config.provider);
     }

@@ -1,4 +1,4 @@
-import { AvatarError } from '../errors/avatar-error.js';
+import { AvatarError, reasonOf } from '../errors/avatar-error.js';
 import type { TransportKind, TransportModule } from './transport.js';
 
 export type TransportLoader = () => Promise<TransportModule>;
@@ -85,8 +85,7 @@ export function loadTransport(kind: string): Promise<TransportModule> {
       },
       (error: unknown) => {
         pending.delete(loader);
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new AvatarError('transport-load-failed', `Could not load the "${kind}" transport: ${reason}`, {
+        throw new AvatarError('transport-load-failed', `Could not load the "${kind}" transport: ${reasonOf(error)}`, {
           cause: error,
         });
       },

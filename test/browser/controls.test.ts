@@ -38,6 +38,20 @@ describe('control bar', () => {
     for (const button of bar.querySelectorAll('button')) expect(button.type).to.equal('button');
   });
 
+  it('styles its buttons (the styles come with the bar\'s chunk), once per shadow root however often it renders', async () => {
+    el = await fixture<StreamingAvatarElement>(html`<streaming-avatar controls></streaming-avatar>`);
+    const sheets = el.shadowRoot!.adoptedStyleSheets.length;
+    await el.start();
+    await el.updateComplete;
+    const button = part(el, 'mute-button')!;
+    const style = getComputedStyle(button);
+    expect([style.borderRadius, style.cursor, style.paddingTop]).to.deep.equal(['50%', 'pointer', '0px']);
+    expect(el.shadowRoot!.adoptedStyleSheets.length).to.equal(sheets + 1);
+    el.captions = true;
+    await el.updateComplete;
+    expect(el.shadowRoot!.adoptedStyleSheets.length).to.equal(sheets + 1);
+  });
+
   it('is operable by keyboard: mute, captions, voice chat and stop', async () => {
     const mic = installFakeMicrophone();
     try {

@@ -87,6 +87,84 @@ describe('element behaviour a page relies on', () => {
     expect(el.matches(':focus-within')).to.equal(true);
   });
 
+  for (const how of ['ends', 'fails'] as const) {
+    it(`focus the frame held while connecting returns to the start button when the session ${how}`, async () => {
+      el = await fixture<StreamingAvatarElement>(html`<streaming-avatar></streaming-avatar>`);
+      part(el, 'start-button')!.focus();
+      const connected = nextEvent(el, 'avatar-ready');
+      await sendKeys({ press: 'Enter' });
+      await connected;
+      await el.updateComplete;
+      expect(el.shadowRoot!.activeElement?.classList.contains('frame'), 'the frame holds focus while live').to.equal(true);
+      if (how === 'ends') await el.stop();
+      else el.setAttribute('provider', 'nosuchvendor');
+      await el.updateComplete;
+      expect(el.state).to.equal(how === 'ends' ? 'ended' : 'error');
+      expect(el.shadowRoot!.activeElement === part(el, 'start-button'), 'the start button has focus').to.equal(true);
+    });
+  }
+
+  it('a slotted start button gets focus back too, and focus elsewhere on the page is left alone', async () => {
+    el = await fixture<StreamingAvatarElement>(html`<streaming-avatar><button slot="start-button">Talk</button></streaming-avatar>`);
+    const button = el.querySelector('button')!;
+    button.focus();
+    const connected = nextEvent(el, 'avatar-ready');
+    await sendKeys({ press: 'Enter' });
+    await connected;
+    await el.stop();
+    await el.updateComplete;
+    expect(document.activeElement === button, 'the slotted button has focus').to.equal(true);
+    const other = document.createElement('input');
+    document.body.append(other);
+    try {
+      await el.start();
+      other.focus();
+      await el.stop();
+      await el.updateComplete;
+      expect(document.activeElement === other, 'the input keeps focus').to.equal(true);
+    } finally {
+      other.remove();
+    }
+  });
+
+  it('a fatal error is announced assertively (role="alert"); ordinary state changes stay polite', async () => {
+    el = await fixture<StreamingAvatarElement>(html`<streaming-avatar></streaming-avatar>`);
+    const region = part(el, 'status')!;
+    expect([region.getAttribute('role'), region.getAttribute('aria-live')]).to.deep.equal(['status', 'polite']);
+    el.setAttribute('token-url', 'javascript:alert(1)');
+    await el.updateComplete;
+    expect(el.state).to.equal('error');
+    expect(part(el, 'status') === region, 'the same region').to.equal(true);
+    expect([region.getAttribute('role'), region.getAttribute('aria-live')]).to.deep.equal(['alert', 'assertive']);
+    expect(status(el)).to.contain('token-url');
+    el.removeAttribute('token-url');
+    await el.updateComplete;
+    expect(el.state).to.equal('idle');
+    expect([region.getAttribute('role'), region.getAttribute('aria-live')]).to.deep.equal(['status', 'polite']);
+  });
+
+  it('the start button\'s accessible name reads naturally and begins with its visible text (label-in-name)', async () => {
+    el = await fixture<StreamingAvatarElement>(html`<streaming-avatar></streaming-avatar>`);
+    const names: [string, string][] = [];
+    const read = async () => {
+      await el!.updateComplete;
+      const button = part(el!, 'start-button')!;
+      names.push([button.textContent!.trim(), button.getAttribute('aria-label')!]);
+    };
+    await read();
+    await el.start();
+    await el.stop();
+    await read();
+    el.setAttribute('token-url', 'javascript:alert(1)');
+    await read();
+    expect(names).to.deep.equal([
+      ['Start', 'Start avatar'],
+      ['Start again', 'Start again: new avatar session'],
+      ['Try again', 'Try again to start the avatar'],
+    ]);
+    for (const [visible, name] of names) expect(name.startsWith(visible), name).to.equal(true);
+  });
+
   it('prefers-reduced-motion: the control bar, video and poster change without transitions', async () => {
     await emulateMedia({ reducedMotion: 'reduce' });
     try {

@@ -64,3 +64,17 @@ export const listeners = (el: HTMLElement) => {
 
 // `autostart` and `voice-chat` take a value or none: bare (true) as well as a string, in both JSX forms.
 export const bareFlags = [<streaming-avatar autostart voice-chat />, <StreamingAvatar autostart voiceChat="push-to-talk" />];
+
+// Numeric attributes take numbers as properties too (a string from the attribute, a number from script).
+export const numericProps = [
+  <StreamingAvatar voiceRate={1.25} tokenTimeout={5000} connectTimeout={30_000} idleTimeout={300} keyTolerance={0.4} />,
+  <streaming-avatar voice-rate={1.25} idle-timeout="300" />,
+];
+export const numericVueProps: VueAvatar['$props'] = { voiceRate: 0.8, idleTimeout: 120 };
+export function setNumbers(el: HTMLElementTagNameMap['streaming-avatar']): void {
+  el.voiceRate = 1.5;
+  el.idleTimeout = 60;
+  el.keyTolerance = 0.2;
+  // @ts-expect-error `provider` is a name, not a number
+  el.provider = 1;
+}
