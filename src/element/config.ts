@@ -135,29 +135,18 @@ export function parseKeyTolerance(value: string | null | undefined): number {
  * Checks every setting and builds the session config. Throws the first `invalid-attribute` (or
  * `unknown-provider`) error, naming the attribute and the values it takes.
  */
-export function readConfig(raw: RawSettings, quality: Raw, videoEncoding: Raw): SessionConfig {
+/** The settings that say which avatar session this is (a change while live starts another), checked first. */
+export type SessionIdentity = Pick<SessionConfig, 'provider' | 'avatarId' | 'streamType' | 'tokenUrl'>;
+
+export function readIdentity(raw: RawSettings): SessionIdentity {
   const get = (key: keyof RawSettings) => text(raw[key] as Raw);
   const provider = get('provider')?.trim() || 'local';
   getProvider(provider);
-  const config: SessionConfig = { provider, tokenTimeout: DEFAULT_TOKEN_TIMEOUT };
-  const [avatarId, voiceId, voiceRate, language, streamType, tokenUrl, tokenTimeout, connectTimeout, idleTimeout, pushToTalkKey] = (
-    ['avatarId', 'voiceId', 'voiceRate', 'language', 'streamType', 'tokenUrl', 'tokenTimeout', 'connectTimeout', 'idleTimeout', 'pushToTalkKey'] as const
-  ).map(get);
-  const q = text(quality);
-  const encoding = text(videoEncoding);
-  if (present(avatarId)) config.avatarId = avatarId.trim();
-  if (present(q)) config.quality = oneOf<Quality>('quality', q, QUALITIES, (v) => v.toLowerCase());
-  if (present(encoding)) config.videoEncoding = oneOf<VideoEncoding>('video-encoding', encoding, ENCODINGS, (v) => v.toUpperCase());
-  if (present(voiceId)) config.voiceId = voiceId.trim();
-  if (present(voiceRate)) {
-    config.voiceRate = numberIn('voice-rate', voiceRate, VOICE_RATE_MIN, VOICE_RATE_MAX, false, `a number from ${VOICE_RATE_MIN} to ${VOICE_RATE_MAX}`);
-  }
-  if (present(language)) {
-    if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(language.trim())) throw bad('language', language, 'a language tag such as "en" or "en-US"');
-    config.language = language.trim();
-  }
+  const identity: SessionIdentity = { provider };
+  const [avatarId, streamType, tokenUrl] = (['avatarId', 'streamType', 'tokenUrl'] as const).map(get);
+  if (present(avatarId)) identity.avatarId = avatarId.trim();
   if (present(streamType)) {
-    config.streamType = oneOf<TransportKind & (typeof STREAM_TYPES)[number]>('stream-type', streamType, STREAM_TYPES, (v) => v.toLowerCase());
+    identity.streamType = oneOf<TransportKind & (typeof STREAM_TYPES)[number]>('stream-type', streamType, STREAM_TYPES, (v) => v.toLowerCase());
   }
   if (present(tokenUrl)) {
     let url: URL;
@@ -167,7 +156,28 @@ export function readConfig(raw: RawSettings, quality: Raw, videoEncoding: Raw): 
       throw bad('token-url', tokenUrl, 'a URL');
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw bad('token-url', tokenUrl, 'an http(s) URL');
-    config.tokenUrl = url.href;
+    identity.tokenUrl = url.href;
+  }
+  return identity;
+}
+
+export function readConfig(raw: RawSettings, quality: Raw, videoEncoding: Raw): SessionConfig {
+  const get = (key: keyof RawSettings) => text(raw[key] as Raw);
+  const config: SessionConfig = { ...readIdentity(raw), tokenTimeout: DEFAULT_TOKEN_TIMEOUT };
+  const [voiceId, voiceRate, language, tokenTimeout, connectTimeout, idleTimeout, pushToTalkKey] = (
+    ['voiceId', 'voiceRate', 'language', 'tokenTimeout', 'connectTimeout', 'idleTimeout', 'pushToTalkKey'] as const
+  ).map(get);
+  const q = text(quality);
+  const encoding = text(videoEncoding);
+  if (present(q)) config.quality = oneOf<Quality>('quality', q, QUALITIES, (v) => v.toLowerCase());
+  if (present(encoding)) config.videoEncoding = oneOf<VideoEncoding>('video-encoding', encoding, ENCODINGS, (v) => v.toUpperCase());
+  if (present(voiceId)) config.voiceId = voiceId.trim();
+  if (present(voiceRate)) {
+    config.voiceRate = numberIn('voice-rate', voiceRate, VOICE_RATE_MIN, VOICE_RATE_MAX, false, `a number from ${VOICE_RATE_MIN} to ${VOICE_RATE_MAX}`);
+  }
+  if (present(language)) {
+    if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(language.trim())) throw bad('language', language, 'a language tag such as "en" or "en-US"');
+    config.language = language.trim();
   }
   if (present(tokenTimeout)) config.tokenTimeout = numberIn('token-timeout', tokenTimeout, 1, Infinity, true, MS);
   if (present(connectTimeout)) numberIn('connect-timeout', connectTimeout, 1, Infinity, true, MS);

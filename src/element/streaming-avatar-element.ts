@@ -17,14 +17,14 @@ import type {
 import { VERSION } from '../version.js';
 import { BackgroundController } from './background.js';
 import { CaptionsController } from './captions.js';
-import { parseAutostart, parseLoading, parseVoiceChat, readConfig } from './config.js';
+import { parseAutostart, parseLoading, parseVoiceChat, readConfig, readIdentity, type SessionIdentity } from './config.js';
 import { controlsPending, controlsRenderer, type ControlsLoaded } from './controls-loader.js';
 import { elementStyles } from './element-styles.js';
 import { Notice } from './notice.js';
 import { noteVisitorActivity, trackVisitorActivity, visitorIdleFor } from './visitor-activity.js';
 
 /** Settings whose change while live ends the old session and starts a new one. */
-const SESSION_IDENTITY: readonly (keyof SessionConfig)[] = ['provider', 'avatarId', 'streamType', 'tokenUrl'];
+const SESSION_IDENTITY: readonly (keyof SessionIdentity)[] = ['provider', 'avatarId', 'streamType', 'tokenUrl'];
 /** The attributes of those settings that can hold a bad value: one set while live ends that session. */
 const IDENTITY_ATTRIBUTES: readonly (string | undefined)[] = ['provider', 'stream-type', 'token-url'];
 /** `autostart` and `voice-chat` take a value or none: as properties, `true` is the bare attribute and `false` none. */
@@ -217,7 +217,7 @@ export class StreamingAvatarElement extends LitElement {
   /** Extra fields merged into the session request (vendor options attributes do not cover). */
   sessionParams?: Record<string, unknown>;
 
-  /** Replaces the POST to `token-url`: `(request, {signal}) => Promise<session description>`. */
+  /** Replaces the POST to `token-url`: `(request, {signal}) => Promise<session description>`. Posting to the bundled server handler yourself? Send `Content-Type: application/json` (anything else is 415). */
   fetchSession?: FetchSession;
 
   /** Replaces the POST to `<token-url>/stop` (pair it with `fetchSession`). */
@@ -462,6 +462,10 @@ export class StreamingAvatarElement extends LitElement {
     if (configError && this.#controller.active) {
       if (IDENTITY_ATTRIBUTES.includes(configError.attribute)) {
         // The page asked for another avatar than the live one, and that one cannot start.
+        void this.#controller.stop('user');
+        this.#controller.reportConfigError(configError);
+      } else if (this.#liveIdentity !== identity(readIdentity(this))) {
+        // Another avatar, valid itself, but another setting is bad: it cannot start, and the old one ends.
         void this.#controller.stop('user');
         this.#controller.reportConfigError(configError);
       } else if (this.#liveConfigError !== configError.message) {
@@ -723,7 +727,7 @@ function createMediaContainer(): HTMLDivElement {
   return container;
 }
 
-function identity(config: SessionConfig): string {
+function identity(config: SessionIdentity): string {
   return SESSION_IDENTITY.map((key) => String(config[key] ?? '')).join('\u0000');
 }
 

@@ -58,7 +58,7 @@ export interface StreamingAvatarAttributes {
 export interface StreamingAvatarJsProperties {
   /** Extra fields merged into the session request (vendor options attributes do not cover). */
   sessionParams?: StreamingAvatarElement['sessionParams'];
-  /** Replaces the POST to `token-url`: `(request, {signal}) => Promise<session description>`. */
+  /** Replaces the POST to `token-url`: `(request, {signal}) => Promise<session description>`. Posting to the bundled server handler yourself? Send `Content-Type: application/json` (anything else is 415). */
   fetchSession?: StreamingAvatarElement['fetchSession'];
   /** Replaces the POST to `<token-url>/stop` (pair it with `fetchSession`). */
   stopSession?: StreamingAvatarElement['stopSession'];

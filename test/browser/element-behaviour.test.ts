@@ -65,6 +65,34 @@ describe('element behaviour a page relies on', () => {
     }
   }
 
+  it('a bad token-url set together with another bad value still ends the live session (identity is checked first)', async () => {
+    el = await fixture<StreamingAvatarElement>(html`<streaming-avatar></streaming-avatar>`);
+    await el.start();
+    const log = recordEvents(el, ['avatar-error', 'avatar-ended']);
+    el.setAttribute('quality', 'ultra');
+    el.setAttribute('token-url', 'javascript:alert(1)');
+    await el.updateComplete;
+    expect(log.of('avatar-ended').map((d) => d.reason)).to.deep.equal(['user']);
+    expect(log.of('avatar-error')).to.have.length(1);
+    expect(log.of('avatar-error')[0]).to.include({ code: 'invalid-attribute', attribute: 'token-url', fatal: true });
+    expect(el.state).to.equal('error');
+  });
+
+  it('another avatar-id while another setting is bad ends the old session; the new one cannot start and says why', async () => {
+    el = await fixture<StreamingAvatarElement>(html`<streaming-avatar avatar-id="first"></streaming-avatar>`);
+    await el.start();
+    const log = recordEvents(el, ['avatar-error', 'avatar-ended']);
+    el.setAttribute('quality', 'ultra');
+    await el.updateComplete;
+    expect(log.of('avatar-error')[0]).to.include({ attribute: 'quality', fatal: false });
+    el.setAttribute('avatar-id', 'second');
+    await el.updateComplete;
+    expect(log.of('avatar-ended').map((d) => d.reason)).to.deep.equal(['user']);
+    expect(log.of('avatar-error')).to.have.length(2);
+    expect(log.of('avatar-error')[1]).to.include({ code: 'invalid-attribute', attribute: 'quality', fatal: true });
+    expect(el.state).to.equal('error');
+  });
+
   it('starting from the keyboard keeps focus inside the element while the start button hides', async () => {
     el = await fixture<StreamingAvatarElement>(html`<streaming-avatar></streaming-avatar>`);
     part(el, 'start-button')!.focus();
