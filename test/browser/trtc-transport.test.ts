@@ -202,6 +202,10 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
   it('keeps the session when the SDK reports a device or decoding error; the device error is a non-fatal mic-failed', async () => {
     start();
     await harness.el.start();
+    // With no microphone in use (voice chat off), a device error concerns nobody.
+    fake.client.emit('error', new FakeRtcError(ERROR_CODE.DEVICE_ERROR, 5309, 'recapture failed'));
+    expect(harness.events.of('avatar-error')).to.deep.equal([]);
+    await harness.el.startVoiceChat();
     fake.client.emit('error', new FakeRtcError(ERROR_CODE.DEVICE_ERROR, 5309, `recapture failed, userSig=${credentials.userSig}`));
     fake.client.emit('error', new FakeRtcError(ERROR_CODE.OPERATION_FAILED, 5507, 'video decode failed'));
     expect(harness.el.state).to.equal('connected');
@@ -209,6 +213,7 @@ describe('TRTC transport (fake trtc-sdk-v5)', () => {
     const errors = harness.events.of('avatar-error');
     expect(errors.map(({ code, fatal }) => ({ code, fatal }))).to.deep.equal([{ code: 'mic-failed', fatal: false }]);
     expect(errors[0]!.message).to.equal('The microphone stopped: recapture failed, userSig=[redacted]');
+    expect(harness.el.voiceChatState.active).to.equal(false);
     await expectTornDown();
   });
 
