@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { AvatarError } from '../errors/avatar-error.js';
+import { AvatarError, reasonOf } from '../errors/avatar-error.js';
 import type { AvatarState } from '../session/session-types.js';
 import type { BackgroundView } from './background-view.js';
 
@@ -86,8 +86,7 @@ export class BackgroundController implements ReactiveController {
         this.#host.setAttribute('background-fallback', '');
         if (this.#failureReported) return;
         this.#failureReported = true;
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        this.#onLoadError?.(new AvatarError('background-load-failed', `The background could not load (${reason}); the plain video shows.`, { fatal: false, cause }));
+        this.#onLoadError?.(new AvatarError('background-load-failed', `The background could not load (${reasonOf(cause)}); the plain video shows.`, { fatal: false, cause }));
       },
     );
   }

@@ -1,4 +1,4 @@
-import { AvatarError, isAbortError, type AvatarErrorCode } from '../errors/avatar-error.js';
+import { AvatarError, isAbortError, reasonOf, type AvatarErrorCode } from '../errors/avatar-error.js';
 import type { EndedReason } from '../session/session-types.js';
 import type { ProviderContext } from './provider.js';
 
@@ -88,8 +88,7 @@ export async function postVendor(
     if (isAbortError(error) || signal.aborted) {
       throw new AvatarError('aborted', `${api.name} ${what}: aborted.`, { fatal: false, cause: error });
     }
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new AvatarError(options.code ?? 'command-failed', `${api.name} ${what} could not be sent: ${reason}`, {
+    throw new AvatarError(options.code ?? 'command-failed', `${api.name} ${what} could not be sent: ${reasonOf(error)}`, {
       fatal,
       cause: error,
     });

@@ -1,4 +1,4 @@
-import { AvatarError, type AvatarErrorCode } from '../errors/avatar-error.js';
+import { AvatarError, reasonOf, type AvatarErrorCode } from '../errors/avatar-error.js';
 import type { Redactor } from './redact.js';
 
 /**
@@ -128,8 +128,7 @@ export async function callVendor(http: VendorHttp, call: VendorCall): Promise<Js
       throw new VendorError('vendor-unavailable', `${label} did not answer within ${http.timeoutMs} ms.`, { status: 504 });
     }
     if (signal?.aborted) throw clientGone();
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new VendorError('vendor-unavailable', redactor.text(`${label} could not be reached: ${reason}`), {});
+    throw new VendorError('vendor-unavailable', redactor.text(`${label} could not be reached: ${reasonOf(error)}`), {});
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onClientGone);

@@ -11,8 +11,8 @@ import type {
   MicrophoneAudioTrackInitConfig,
   UID,
 } from 'agora-rtc-sdk-ng';
-import { AvatarError } from '../errors/avatar-error.js';
-import { type EventOverloads, reasonOf, SdkTransport } from './sdk-helpers.js';
+import { AvatarError, reasonOf } from '../errors/avatar-error.js';
+import { type EventOverloads, SdkTransport } from './sdk-helpers.js';
 import type { AgoraCredentials, MicrophoneOptions, Transport, TransportOptions } from './transport.js';
 
 /*

@@ -1,4 +1,4 @@
-import { AvatarError } from '../errors/avatar-error.js';
+import { AvatarError, reasonOf } from '../errors/avatar-error.js';
 
 /**
  * Voice chat's two lazy chunks, fetched when it starts rather than with the page: the microphone helpers
@@ -23,8 +23,7 @@ async function loadChunk<T>(load: () => Promise<T>, what: string): Promise<T> {
   try {
     return await load();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new AvatarError('mic-failed', `The microphone could not start: ${what} did not load (${reason}).`, {
+    throw new AvatarError('mic-failed', `The microphone could not start: ${what} did not load (${reasonOf(error)}).`, {
       fatal: false,
       cause: error,
     });

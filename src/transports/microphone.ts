@@ -1,4 +1,4 @@
-import { AvatarError } from '../errors/avatar-error.js';
+import { AvatarError, reasonOf } from '../errors/avatar-error.js';
 import type { MicrophoneOptions } from './transport.js';
 
 export interface MicrophoneConstraints {
@@ -39,7 +39,7 @@ export function assertMicrophoneAvailable(): void {
  */
 export function microphoneError(error: unknown, name: unknown = (error as { name?: unknown } | null)?.name): AvatarError {
   if (error instanceof AvatarError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = reasonOf(error);
   if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError') {
     return new AvatarError('mic-denied', 'Microphone permission was denied.', { fatal: false, cause: error });
   }

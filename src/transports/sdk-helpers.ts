@@ -1,4 +1,4 @@
-import { AvatarError, type AvatarErrorCode } from '../errors/avatar-error.js';
+import { AvatarError, reasonOf, type AvatarErrorCode } from '../errors/avatar-error.js';
 import { attachTrack, detachTrack } from './media.js';
 import { loadMicrophone } from './microphone-loader.js';
 import type {
@@ -15,9 +15,6 @@ import type {
  * on data messages, keeping secrets out of error messages, and deciding which remote tracks are the
  * avatar's. Nothing here imports an SDK.
  */
-
-/** An error's message, or what was thrown as text. */
-export const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;
 
