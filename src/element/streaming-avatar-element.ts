@@ -460,12 +460,10 @@ export class StreamingAvatarElement extends LitElement {
       if (error instanceof AvatarError) configError = error;
     }
     if (configError && this.#controller.active) {
-      if (IDENTITY_ATTRIBUTES.includes(configError.attribute)) {
-        // The page asked for another avatar than the live one, and that one cannot start.
-        void this.#controller.stop('user');
-        this.#controller.reportConfigError(configError);
-      } else if (this.#liveIdentity !== identity(readIdentity(this))) {
-        // Another avatar, valid itself, but another setting is bad: it cannot start, and the old one ends.
+      // The page asked for another avatar than the live one (a bad identity value, or a valid one beside another
+      // bad setting), and that one cannot start: the old one ends, with the reason. readIdentity() does not
+      // throw here: the identity values are checked first, so configError would be theirs.
+      if (IDENTITY_ATTRIBUTES.includes(configError.attribute) || this.#liveIdentity !== identity(readIdentity(this))) {
         void this.#controller.stop('user');
         this.#controller.reportConfigError(configError);
       } else if (this.#liveConfigError !== configError.message) {
