@@ -67,21 +67,26 @@ describe('toNodeHandler', () => {
     return check();
   };
 
+  /** Posts a create for `provider`, and leaves (aborts the request) once `reached` comes true. */
+  const createThenLeave = async (url: string, provider: string, reached: () => boolean, what: string) => {
+    const client = new AbortController();
+    const leaving = fetch(`${url}/api/avatar`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ provider, avatarId: 'a' }),
+      signal: client.signal,
+    });
+    assert.ok(await eventually(reached), what);
+    client.abort();
+    await assert.rejects(leaving);
+  };
+
   it('a client that leaves while the vendor creates the session gets that session stopped, not left to bill', async () => {
     await withEnv({ fake: { latencyMs: 300 } }, async (slow) => {
       const { server, url } = await listen(toNodeHandler(slow.handler));
       try {
-        const client = new AbortController();
-        const leaving = fetch(`${url}/api/avatar`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ provider: 'akool', avatarId: 'a' }),
-          signal: client.signal,
-        });
         // Leave while the vendor is still making the session (it answers 300 ms after receiving it).
-        assert.ok(await eventually(() => slow.fake.vendor.requests.length === 1), 'the create reached the vendor');
-        client.abort();
-        await assert.rejects(leaving);
+        await createThenLeave(url, 'akool', () => slow.fake.vendor.requests.length === 1, 'the create reached the vendor');
         assert.ok(await eventually(() => slow.fake.vendor.sessions('akool').length === 1), 'the vendor made the session');
         const [session] = slow.fake.vendor.sessions('akool');
         assert.ok(await eventually(() => session!.state === 'closed'), `the orphan session was stopped (state ${session!.state})`);
@@ -99,16 +104,7 @@ describe('toNodeHandler', () => {
     await withEnv({ fake: { latencyMs: 300 } }, async (slow) => {
       const { server, url } = await listen(toNodeHandler(slow.handler));
       try {
-        const client = new AbortController();
-        const leaving = fetch(`${url}/api/avatar`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ provider: 'heygen', avatarId: 'a' }),
-          signal: client.signal,
-        });
-        assert.ok(await eventually(() => slow.calls.length === 1), 'create_token was called');
-        client.abort();
-        await assert.rejects(leaving);
+        await createThenLeave(url, 'heygen', () => slow.calls.length === 1, 'create_token was called');
         // Past the fake's latency: a handler that went on would have called `new` by now.
         await new Promise((resolve) => setTimeout(resolve, 600));
         assert.deepEqual(slow.calls.map((call) => new URL(call.url).pathname), ['/fake-vendor/heygen/v1/streaming.create_token']);
