@@ -7,7 +7,7 @@ import type { MicrophoneLevels } from '../livekit-server/levels.js';
 import type { NetworkIsolation } from '../livekit-server/network.js';
 import type { ParticipantSummary } from '../livekit-server/participant.js';
 import type { AgentDispatch, ClientText, DisconnectReasonName, RoomEvent, RoomOptions } from '../livekit-server/room.js';
-import type { DropSignalOptions } from '../livekit-server/server.js';
+import type { DropSignalOptions, SignalRefusal } from '../livekit-server/server.js';
 import { backendCommand } from './backends.js';
 
 const command = <R>(name: string, payload: object = {}) => backendCommand<R>('livekit', name, payload);
@@ -31,6 +31,17 @@ export interface RoomSnapshot {
 export interface BotInbox {
   data: { payload: string; info: DataInfo; at: number }[];
   texts: { text: string; topic: string; attributes: Record<string, string>; from: string; at: number }[];
+}
+
+/** Resolves with `check()`'s first truthy value, polled every 100 ms, or rejects after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15000, what = 'the condition'): Promise<T> {
+  const start = performance.now();
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (performance.now() - start > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export class TestBotHandle {
@@ -100,11 +111,19 @@ export class TestRoomHandle {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+  /** The server's view of `identity`'s published microphone over the last `sinceMs` (null: none published). */
+  microphone(identity: string, sinceMs?: number): Promise<MicrophoneLevels | null> {
+    return command('microphone', { room: this.name, identity, sinceMs });
+  }
   removeParticipant(identity: string, reason?: DisconnectReasonName) {
     return command<boolean>('removeParticipant', { room: this.name, identity, reason });
   }
   dropSignal(identity: string, options?: DropSignalOptions) {
     return command<boolean>('dropSignal', { room: this.name, identity, options });
+  }
+  /** Refuses `identity`'s signal connections (joins and resumes): 503, 401, or an upgrade never answered. */
+  refuseSignal(identity: string, mode: SignalRefusal, forMs?: number) {
+    return command<boolean>('refuseSignal', { room: this.name, identity, mode, forMs });
   }
   allowSignal(identity: string) {
     return command<boolean>('allowSignal', { room: this.name, identity });

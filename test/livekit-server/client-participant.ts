@@ -71,6 +71,7 @@ export class ClientParticipant extends Participant {
   readonly #queue: Message[] = [];
   readonly #resumeWindowMs: number;
   #ws?: WebSocket;
+  #peerGraceMs = 0;
   #expiry?: ReturnType<typeof setTimeout>;
 
   constructor(room: ClientRoom, init: ClientInit) {
@@ -164,6 +165,8 @@ export class ClientParticipant extends Participant {
     this.#sendNow({ case: 'leave', value: new LeaveRequest({ reason, action, canReconnect: action !== LeaveRequest_Action.DISCONNECT }) });
     if (action !== LeaveRequest_Action.DISCONNECT) return;
     this.#ws?.close(1000, 'leave');
+    // The client closes its peer connection on the leave; closing ours at once would beat the leave to it.
+    this.#peerGraceMs = 1500;
     this.#room.remove(this, reason);
   }
 
@@ -173,7 +176,8 @@ export class ClientParticipant extends Participant {
     this.closed = true;
     clearTimeout(this.#expiry);
     for (const pub of this.#publications.values()) pub.sink?.stop();
-    this.peer.close();
+    if (this.#peerGraceMs) this.peer.closeSoon(this.#peerGraceMs);
+    else this.peer.close();
     if (this.#ws && this.#ws.readyState <= 1) this.#ws.close(1000);
   }
 

@@ -140,6 +140,18 @@ export class ClientPeer {
     else channel.addEventListener('open', send, { once: true });
   }
 
+  /** Closes once the client has closed its side (or after `ms`). */
+  closeSoon(ms: number): void {
+    const timer = setTimeout(() => this.close(), ms);
+    timer.unref();
+    this.#answerer.addEventListener('connectionstatechange', () => {
+      if (this.#answerer.connectionState !== 'connected') {
+        clearTimeout(timer);
+        this.close();
+      }
+    });
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -55,6 +55,8 @@ export interface DropSignalOptions {
   forMs?: number;
 }
 
+export type SignalRefusal = 'unavailable' | 'unauthorized' | 'stall';
+
 export type AgentDispatchHandler = (room: TestRoom, dispatch: AgentDispatch) => void | Promise<void>;
 
 export interface LiveKitTestServer {
@@ -74,7 +76,12 @@ export interface LiveKitTestServer {
   deleteRoom(name: string, reason?: DisconnectReasonName): boolean;
   /** Cuts a client's signal connection (as a network failure would) and decides how its comeback goes. */
   dropSignal(room: string, identity: string, options?: DropSignalOptions): boolean;
-  /** Ends an `unavailable`/`unauthorized` refusal early. */
+  /**
+   * Refuses this identity's signal connections (joins and resumes) for `forMs` (default: until
+   * `allowSignal()`): `unavailable` answers 503, `unauthorized` 401, `stall` never answers the upgrade.
+   */
+  refuseSignal(room: string, identity: string, mode: SignalRefusal, forMs?: number): void;
+  /** Ends a refusal early. */
   allowSignal(room: string, identity: string): void;
   onAgentDispatch(agentName: string, handler: AgentDispatchHandler): () => void;
   stop(): Promise<void>;
@@ -97,7 +104,8 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
   const rooms = new Map<string, TestRoom>();
   const deleted = new Map<string, TestRoom>();
   const handlers = new Map<string, AgentDispatchHandler>();
-  const blocks = new Map<string, { mode: 'unavailable' | 'unauthorized'; until: number }>();
+  const blocks = new Map<string, { mode: SignalRefusal; until: number }>();
+  const stalled = new Set<Socket>();
   const resumeWindowMs = options.resumeWindowMs ?? 15_000;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
@@ -122,18 +130,19 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
   };
 
   const blockKey = (room: string, identity: string) => `${room}\n${identity}`;
-  const blocked = (room: string, identity: string): Refusal | undefined => {
+  const blocked = (room: string, identity: string): Refusal | 'stall' | undefined => {
     const block = blocks.get(blockKey(room, identity));
     if (!block) return undefined;
     if (block.until < Date.now()) {
       blocks.delete(blockKey(room, identity));
       return undefined;
     }
+    if (block.mode === 'stall') return 'stall';
     return block.mode === 'unauthorized' ? { status: 401, message: 'permissions denied' } : { status: 503, message: 'service unavailable' };
   };
 
   /** Everything a join request is checked for before the upgrade (the validate routes answer the same). */
-  const check = async (url: URL, authorization: string | undefined): Promise<{ grants: Grants; params: JoinParams } | Refusal> => {
+  const check = async (url: URL, authorization: string | undefined): Promise<{ grants: Grants; params: JoinParams } | Refusal | 'stall'> => {
     const v1 = url.pathname.startsWith('/rtc/v1');
     const token = tokenOf(url, authorization);
     if (isRefusal(token)) return token;
@@ -150,12 +159,19 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
     return { grants, params };
   };
 
+  /** A connection left unanswered (until the client gives up, or the server stops). */
+  const hold = (socket: Socket) => {
+    stalled.add(socket);
+    socket.once('close', () => stalled.delete(socket));
+  };
+
   const http = createServer((req, res) => void serveHttp(req, res));
   async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/rtc/validate' || url.pathname === '/rtc/v1/validate') {
       res.setHeader('access-control-allow-origin', '*');
       const result = await check(url, req.headers.authorization);
+      if (result === 'stall') return hold(req.socket);
       if (isRefusal(result)) return void res.writeHead(result.status, { 'content-type': 'text/plain; charset=utf-8' }).end(result.message);
       return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('success');
     }
@@ -168,6 +184,7 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/rtc' && url.pathname !== '/rtc/v1') return refuse(socket, { status: 404, message: '404 page not found\n' });
     void check(url, req.headers.authorization).then((result) => {
+      if (result === 'stall') return hold(socket);
       if (isRefusal(result)) return refuse(socket, result);
       wss.handleUpgrade(req, socket, head, (ws) => connected(ws, result.grants, result.params));
     });
@@ -249,11 +266,14 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
       const room = rooms.get(roomName);
       const client = room?.client(identity);
       if (!room || !client) return false;
-      if (resume === 'unavailable' || resume === 'unauthorized') blocks.set(blockKey(roomName, identity), { mode: resume, until: Date.now() + forMs });
+      if (resume === 'unavailable' || resume === 'unauthorized') api.refuseSignal(roomName, identity, resume, forMs);
       client.dropSignal();
       // The server loses the participant at once: the client's resume finds nothing to resume.
       if (resume === 'refuse') room.remove(client, DisconnectReason.STATE_MISMATCH);
       return true;
+    },
+    refuseSignal(roomName, identity, mode, forMs = Infinity) {
+      blocks.set(blockKey(roomName, identity), { mode, until: Date.now() + forMs });
     },
     allowSignal(roomName, identity) {
       blocks.delete(blockKey(roomName, identity));
@@ -265,6 +285,7 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
     async stop() {
       for (const room of [...rooms.values()]) room.close('SERVER_SHUTDOWN');
       for (const ws of wss.clients) ws.terminate();
+      for (const socket of stalled) socket.destroy();
       wss.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

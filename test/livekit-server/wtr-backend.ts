@@ -1,7 +1,7 @@
 // The LiveKit test server as a web-test-runner backend (test/backends/wtr-plugin.mjs): one server for the
 // run, and the commands browser tests use through test/helpers/livekit-server.ts (JSON in and out, bytes
 // as base64).
-import type { DropSignalOptions } from './server.js';
+import type { DropSignalOptions, SignalRefusal } from './server.js';
 import { type TokenOptions } from './auth.js';
 import type { BotSpec, DataInfo } from './bot.js';
 import { networkIsolation } from './network.js';
@@ -87,10 +87,13 @@ export async function createBackend() {
       }
     },
     inbox: ({ room: name, identity }: { room: string; identity: string }) => inboxes.get(`${name}\n${identity}`) ?? { data: [], texts: [] },
+    microphone: ({ room: name, identity, sinceMs }: { room: string; identity: string; sinceMs?: number }) => room(name).microphone(identity, sinceMs) ?? null,
     snapshot: ({ room: name }: { room: string }) => snapshot(room(name)),
     removeParticipant: ({ room: name, identity, reason }: { room: string; identity: string; reason?: DisconnectReasonName }) =>
       room(name).removeParticipant(identity, reason),
     dropSignal: ({ room: name, identity, options }: { room: string; identity: string; options?: DropSignalOptions }) => server.dropSignal(name, identity, options),
+    refuseSignal: ({ room: name, identity, mode, forMs }: { room: string; identity: string; mode: SignalRefusal; forMs?: number }) =>
+      (server.refuseSignal(name, identity, mode, forMs), true),
     allowSignal: ({ room: name, identity }: { room: string; identity: string }) => (server.allowSignal(name, identity), true),
   };
 
