@@ -78,17 +78,21 @@ export function textStreamPackets(from: Sender, text: string, options: SendTextO
   });
   const packets = [packet({ case: 'streamHeader', value: header })];
   // Chunks end on character boundaries (a client may decode each chunk on its own).
-  let chunk = '';
+  let chunk: string[] = [];
+  let size = 0;
   let index = 0;
   const flush = () => {
-    packets.push(packet({ case: 'streamChunk', value: new DataStream_Chunk({ streamId, chunkIndex: BigInt(index++), content: encoder.encode(chunk) }) }));
-    chunk = '';
+    packets.push(packet({ case: 'streamChunk', value: new DataStream_Chunk({ streamId, chunkIndex: BigInt(index++), content: encoder.encode(chunk.join('')) }) }));
+    chunk = [];
+    size = 0;
   };
   for (const char of text) {
-    if (encoder.encode(chunk + char).byteLength > CHUNK_BYTES) flush();
-    chunk += char;
+    const bytes = encoder.encode(char).byteLength;
+    if (size + bytes > CHUNK_BYTES) flush();
+    chunk.push(char);
+    size += bytes;
   }
-  if (chunk) flush();
+  if (chunk.length) flush();
   packets.push(packet({ case: 'streamTrailer', value: new DataStream_Trailer({ streamId }) }));
   return packets;
 }

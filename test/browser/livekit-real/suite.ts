@@ -130,6 +130,8 @@ export function liveKitRealSuite({ version, load, v1 }: SuiteOptions): void {
       try {
         const h = await started();
         await h.el.startVoiceChat();
+        const audio = mic.constraints[0]?.audio as MediaTrackConstraints;
+        expect(audio, 'voice processing on').to.include({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
         const talking = mic.talk(6000);
         const loud = await room.until((s) => s.microphones.visitor?.loudMs! > 300 && s.microphones.visitor, 20_000, 'sound from the microphone');
         expect(loud.muted).to.equal(false);
@@ -188,6 +190,30 @@ export function liveKitRealSuite({ version, load, v1 }: SuiteOptions): void {
       expect(g, `backdrop rgb(${r}, ${g}, ${b})`).to.be.below(120);
       expect(pictureProblems(h.video)).to.deep.equal([]);
       expect(videoTracks(h.video)).to.have.length(2);
+    });
+
+    it('takes the first participant that sends video as the avatar when none is named; a later one does not replace it', async () => {
+      const h = await started();
+      const tracks = videoTracks(h.video);
+      await room.addBot({ identity: 'late-joiner', name: 'Late', video: { backdrop: 'chroma' } });
+      await room.until((s) => s.participants.some((p) => p.identity === 'late-joiner'), 10_000, 'the late joiner');
+      // Give its media the time to arrive (frames keep coming from the avatar meanwhile).
+      await counterPasses(h.video, frameCounter(h.video) + 10);
+      expect(videoTracks(h.video)).to.have.members(tracks);
+      expect(backdropColour(h.video)[1], 'not the chroma-green late joiner').to.be.below(120);
+    });
+
+    it('reports an insecure context before asking the SDK for the microphone', async () => {
+      const h = await started();
+      const secure = Object.getOwnPropertyDescriptor(window, 'isSecureContext')!;
+      Object.defineProperty(window, 'isSecureContext', { value: false, configurable: true });
+      try {
+        const error = await h.el.startVoiceChat().catch((e: unknown) => e);
+        expect(error).to.include({ code: 'insecure-context' });
+      } finally {
+        Object.defineProperty(window, 'isSecureContext', secure);
+      }
+      expect((await room.snapshot()).events.some((e) => e.type === 'publish')).to.equal(false);
     });
 
     it('ends (vendor) when the avatar leaves the room, never on a frozen frame', async () => {
