@@ -50,7 +50,8 @@ const groupsOrSingle = singleFile
       groups: [
         {
           name: 'main',
-          files: ['test/browser/**/*.test.ts', `!${autoplayBlocked}`],
+          // Each vendor's browser tests sit in its folder (src/vendors/<name>/test/*.browser.test.ts).
+          files: ['test/browser/**/*.test.ts', 'src/vendors/*/test/*.browser.test.ts', `!${autoplayBlocked}`],
           browsers: [chromium(['--autoplay-policy=no-user-gesture-required'])],
         },
         {

@@ -21,12 +21,12 @@ function step(name, command, args, env = {}) {
   }
 }
 
-function testFiles(dir) {
+function testFiles(dir, suffix = '.test.ts') {
   const out = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...testFiles(path));
-    else if (name.endsWith('.test.ts')) out.push(relative(root, path));
+    if (statSync(path).isDirectory()) out.push(...testFiles(path, suffix));
+    else if (name.endsWith(suffix)) out.push(relative(root, path));
   }
   return out.sort();
 }
@@ -36,8 +36,10 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 if (!only || only === 'types') step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 // The Node, example and browser suites check the built files (dist/ for npm, cdn/ for script tags).
 if (only !== 'types') step('build', bin('rollup'), ['-c', 'rollup.config.mjs', '--silent']);
-const nodeTests = (dir) => ['--import', 'tsx', '--test', '--test-concurrency=1', ...testFiles(join(root, 'test', dir))];
-if (!only || only === 'node') step('node tests', process.execPath, nodeTests('node'));
-if (!only || only === 'examples') step('example apps', process.execPath, nodeTests('examples'));
+const nodeTests = (files) => ['--import', 'tsx', '--test', '--test-concurrency=1', ...files];
+// Each vendor's Node tests sit in its folder (src/vendors/<name>/test/*.node.test.ts).
+const vendorNodeTests = testFiles(join(root, 'src', 'vendors'), '.node.test.ts');
+if (!only || only === 'node') step('node tests', process.execPath, nodeTests([...testFiles(join(root, 'test', 'node')), ...vendorNodeTests]));
+if (!only || only === 'examples') step('example apps', process.execPath, nodeTests(testFiles(join(root, 'test', 'examples'))));
 if (!only || only === 'browser') step('browser tests', bin('web-test-runner'), []);
 console.log('\n[test] all passed');

@@ -6,14 +6,14 @@ export { createSessionHandler } from './session-handler.js';
 export { toNodeHandler, toRequest, sendResponse } from './node.js';
 export { clientAddress } from './client-address.js';
 export type { NodeHandlerOptions, NodeRequest } from './node.js';
-export { DEEPBRAIN_DURATION_UNIT_S } from './vendors/deepbrain.js';
-export { SERVER_PROVIDERS } from './types.js';
+export { DEEPBRAIN_DURATION_UNIT_S } from '../vendors/deepbrain/server.js';
+export { SERVER_PROVIDERS } from './registry.js';
+export type { AkoolProviderConfig } from '../vendors/akool/server.js';
+export type { DeepBrainProviderConfig } from '../vendors/deepbrain/server.js';
+export type { KonProProviderConfig } from '../vendors/konpro/server.js';
 export type {
-  AkoolProviderConfig,
   ApiKeyProviderConfig,
-  DeepBrainProviderConfig,
   HookResult,
-  KonProProviderConfig,
   ProviderConfigs,
   RateLimitInfo,
   RateLimitResult,

@@ -6,7 +6,6 @@ import { badRequest, errorResponse, jsonResponse } from './errors.js';
 import { clientGone, isObject, VendorError, type Json, type VendorHttp } from './http.js';
 import { Redactor } from './redact.js';
 import {
-  SERVER_PROVIDERS,
   type HookResult,
   type ProviderConfigs,
   type ServerProvider,
@@ -16,17 +15,10 @@ import {
 } from './types.js';
 import { StopBinding } from './stop-binding.js';
 import { Fields } from './validation.js';
-import { akool } from './vendors/akool.js';
-import { deepbrain } from './vendors/deepbrain.js';
-import { HEYGEN, heygenFamily, KONPRO } from './vendors/heygen.js';
-import type { Vendor } from './vendors/vendor.js';
+import { SERVER_PROVIDERS, SERVER_VENDORS } from './registry.js';
+import type { Vendor } from './vendor.js';
 
-const VENDORS: { [P in ServerProvider]: Vendor<NonNullable<ProviderConfigs[P]>> } = {
-  heygen: heygenFamily(HEYGEN),
-  konpro: heygenFamily(KONPRO),
-  deepbrain,
-  akool,
-};
+const VENDORS: { [P in ServerProvider]: Vendor<NonNullable<ProviderConfigs[P]>> } = SERVER_VENDORS;
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024;

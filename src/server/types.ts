@@ -1,10 +1,12 @@
 import type { SessionDescription } from '../session/session-description.js';
 import type { SessionRequest } from '../session/session-types.js';
+import type { ServerVendors } from './registry.js';
+import type { Vendor } from './vendor.js';
 
-/** Vendors the server half can create sessions for. */
-export const SERVER_PROVIDERS = ['heygen', 'konpro', 'deepbrain', 'akool'] as const;
-export type ServerProvider = (typeof SERVER_PROVIDERS)[number];
+/** Vendors the server half can create sessions for: the keys of the registry (server/registry.ts). */
+export type ServerProvider = keyof ServerVendors;
 
+/** The shape most vendors' configuration shares: one API key. */
 export interface ApiKeyProviderConfig {
   apiKey: string;
   /** Vendor API origin; defaults to the vendor's production host. Tests and the fake vendor set it. */
@@ -13,29 +15,8 @@ export interface ApiKeyProviderConfig {
   vendorFields?: Record<string, unknown>;
 }
 
-export interface KonProProviderConfig extends ApiKeyProviderConfig {
-  /** KonPro `livekit_settings` (own LiveKit instance, beta), forwarded as is. */
-  livekitSettings?: Record<string, unknown>;
-}
-
-export interface DeepBrainProviderConfig {
-  appId: string;
-  userKey: string;
-  baseUrl?: string;
-  vendorFields?: Record<string, unknown>;
-}
-
-export interface AkoolProviderConfig extends ApiKeyProviderConfig {
-  /** Session length in seconds when the page does not ask for one (max 3600). Default 600. */
-  defaultDuration?: number;
-}
-
-export interface ProviderConfigs {
-  heygen?: ApiKeyProviderConfig;
-  konpro?: KonProProviderConfig;
-  deepbrain?: DeepBrainProviderConfig;
-  akool?: AkoolProviderConfig;
-}
+/** Each vendor's configuration, as its server half (src/vendors/<name>/server.ts) declares it. */
+export type ProviderConfigs = { [P in ServerProvider]?: ServerVendors[P] extends Vendor<infer C> ? C : never };
 
 /** The stop route's body: what the element sends (also with `navigator.sendBeacon`). */
 export interface StopRequest {

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { AvatarError } from '../../src/errors/avatar-error.js';
-import { encodeAkool } from '../../src/providers/akool-messages.js';
+import { encodeAkool } from '../../src/vendors/akool/messages.js';
 import { registerProvider } from '../../src/providers/registry.js';
 import type { SessionDescription } from '../../src/session/session-description.js';
 import { createAgoraTransport } from '../../src/transports/agora.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach } from 'node:test';
-import { fakeVendorBaseUrl, startFakeVendor, type FakeVendorOptions, type RunningFakeVendor } from '../../../demo/fake-vendor/index.js';
+import { fakeVendorBaseUrl, startFakeVendor, type FakeVendorOptions, type RunningFakeVendor } from '../../../src/fake-vendor/index.js';
 import { createSessionHandler } from '../../../src/server/index.js';
 import type { ProviderConfigs, SessionHandler, SessionHandlerOptions } from '../../../src/server/index.js';
 
