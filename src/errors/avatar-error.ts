@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'bad-request',
   'origin-not-allowed',
   'rate-limited',
+  'capacity',
   // Loading code
   'transport-load-failed',
   'provider-load-failed',

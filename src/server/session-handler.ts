@@ -66,7 +66,7 @@ async function runHook<T extends object>(result: Promise<HookResult<T>>, what: s
 }
 
 /**
- * The server half: a fetch-standard handler (`Request → Response`) for Node 18+, Next.js route handlers,
+ * The server half: a fetch-standard handler (`Request → Response`) for Node 20+, Next.js route handlers,
  * Deno, Bun and edge workers. `POST <mount>` creates a vendor session and answers the normalized session
  * description; `POST <mount>/stop` with `{provider, sessionId}` stops it. Errors answer
  * `{error: {code, message, vendorStatus?, vendorBody?}}` with the codes of `AvatarError`.
