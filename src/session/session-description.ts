@@ -17,6 +17,8 @@ export interface SessionDescription {
   apiBaseUrl?: string;
   /** Vendor-specific extras the server passes through for the provider adapter. */
   options?: Record<string, unknown>;
+  /** The stop capability from the bundled server handler: opaque, sent back with every stop of this session. */
+  stopToken?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -130,6 +132,8 @@ export function parseSessionDescription(value: unknown, expectedProvider: string
     if (!/^https?:\/\//i.test(apiBaseUrl)) throw invalid('session.apiBaseUrl must be an http(s) URL');
     description.apiBaseUrl = apiBaseUrl;
   }
+  const stopToken = optionalString(value, 'stopToken', 'session');
+  if (stopToken) description.stopToken = stopToken;
   if (value.options !== undefined) {
     if (!isObject(value.options)) throw invalid('session.options must be an object');
     description.options = value.options;

@@ -45,6 +45,8 @@ export interface SessionConfig {
  */
 export interface SessionRequest {
   provider: string;
+  /** Made per create attempt (`crypto.randomUUID()`): names this create to the server, e.g. in a pagehide stop. */
+  requestId?: string;
   avatarId?: string;
   quality?: Quality;
   videoEncoding?: VideoEncoding;
