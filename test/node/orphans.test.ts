@@ -7,7 +7,7 @@ import { post, STOP_SECRET, useEnv } from './support/fake-env.js';
 
 const CREATE_PATHS: Record<string, string> = { heygen: '/v1/streaming.new', akool: '/api/open/v4/liveAvatar/session/create' };
 
-type Spoil = (text: string) => { status: number; body: string | Uint8Array; type?: string };
+type Spoil = (text: string) => { status: number; body: string; type?: string };
 
 describe('sessions behind an unusable create answer', () => {
   const env = useEnv();
