@@ -340,6 +340,19 @@ describe('session handler', () => {
       });
     });
 
+    it('keeps a late create\'s concurrency slot until its answer is read, then frees it', async () => {
+      await withEnv({ fake: { latencyMs: 300 }, handler: { timeoutMs: 50, maxConcurrentSessions: 1 } }, async (slow) => {
+        assert.equal((await post(slow.handler, { provider: 'akool', avatarId: 'a' })).status, 504);
+        const busy = await post(slow.handler, { provider: 'akool', avatarId: 'a' });
+        assert.equal(busy.status, 429, 'the session that may still come holds the slot');
+        assert.equal(busy.json.error.code, 'capacity');
+        await slow.handler.drain();
+        assert.equal((await post(slow.handler, { provider: 'akool', avatarId: 'a' })).status, 504, 'past the cap again once the late session was stopped');
+        await slow.handler.drain();
+        assert.deepEqual(slow.fake.vendor.sessions('akool').map((session) => session.state), ['closed', 'closed']);
+      });
+    });
+
     it('answers 502 vendor-unavailable when the vendor cannot be reached', async () => {
       const handler = createSessionHandler({ providers: { akool: { apiKey: KEYS.akool, baseUrl: 'http://127.0.0.1:9' } }, logger: false });
       const answer = await post(handler, { provider: 'akool', avatarId: 'a' });

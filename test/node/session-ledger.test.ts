@@ -59,14 +59,15 @@ function ledgerThroughHandlers(name: string, makeStore: () => KeyValueStore) {
       const second = await post(b, { provider: 'akool', avatarId: 'x' });
       assert.deepEqual([first.status, second.status], [200, 200]);
       const creates = env.fake.vendor.sessions('akool').length;
-      const refused = await post(a, { provider: 'akool', avatarId: 'x' });
+      const retried = crypto.randomUUID();
+      const refused = await post(a, { provider: 'akool', avatarId: 'x', requestId: retried });
       assert.equal(refused.status, 429, refused.text);
       assert.equal(refused.headers.get('retry-after'), '60');
       assert.deepEqual(refused.json.error, { code: 'capacity', message: 'All avatars are busy; try again in a minute.' });
       assert.equal(env.fake.vendor.sessions('akool').length, creates, 'no vendor call over the cap');
       assert.equal((await post(b, { provider: 'heygen' })).status, 200, 'another vendor is not capped');
       assert.equal((await stop(b, first.json)).status, 200);
-      assert.equal((await post(a, { provider: 'akool', avatarId: 'x' })).status, 200, 'the stop freed a slot');
+      assert.equal((await post(a, { provider: 'akool', avatarId: 'x', requestId: retried })).status, 200, 'the stop freed a slot; a refused requestId may try again');
       assert.ok(env.logs.some((line) => /maxConcurrentSessions \(akool\) reached/.test(line)), env.logs.join('\n'));
       await drain(a, b);
     });
