@@ -70,6 +70,15 @@ export async function createRoute(core: Core, request: Request, raw: Json, redac
     throw error;
   }
 
+  // A create call past the timeout is still read in the background: the record is settled when that ends
+  // (stopped if a session came, else failed), so its slots stay held while a session may still appear.
+  const http = core.createHttp(redactor, record, signal, waitUntil);
+  let late = false;
+  const background = http.background!;
+  http.background = (task) => {
+    late = true;
+    background(task.finally(() => core.ledger.failed(record)));
+  };
   let description: SessionDescription;
   try {
     description = await vendor.create({
@@ -83,11 +92,11 @@ export async function createRoute(core: Core, request: Request, raw: Json, redac
       },
       limits: core.limits,
       // A client that leaves stops what is still to come (no further vendor call, no session).
-      http: core.createHttp(redactor, record, signal, waitUntil),
+      http,
       now: core.now(),
     });
   } catch (error) {
-    await core.ledger.failed(record);
+    if (!late) await core.ledger.failed(record);
     throw error;
   }
 

@@ -113,6 +113,8 @@ export class Ledger {
       if (caps.client !== undefined && client) slots.push(await this.#takeSlot(KEY.clientSlot(client), caps.client, 'client'));
     } catch (error) {
       await this.#release(slots);
+      // Refused before any vendor call: the page may try again with the same requestId.
+      await this.store.delete(KEY.claim(requestId));
       throw error;
     }
     const record: SessionRecord = { vendor, requestId, state: 'creating', createdAt: this.now(), seq: await this.store.increment(KEY.seq), slots };
@@ -133,8 +135,8 @@ export class Ledger {
   async failed(record: SessionRecord): Promise<void> {
     if (record.state !== 'creating') return;
     record.state = 'failed';
-    await this.#write(record, this.times.keepMs);
     await this.#release(record.slots);
+    await this.#write(record, this.times.keepMs);
   }
 
   async get(requestId: string): Promise<SessionRecord | undefined> {
@@ -166,8 +168,8 @@ export class Ledger {
       failure = error;
     }
     record.state = 'stopped';
-    await this.#write(record, ttl);
     await this.#release(record.slots);
+    await this.#write(record, ttl);
     if (failure !== undefined) throw failure;
     return true;
   }
@@ -233,8 +235,10 @@ export class Ledger {
     throw new CapacityReached(scope);
   }
 
-  async #release(slots: readonly string[]): Promise<void> {
-    await Promise.all(slots.map((slot) => this.store.delete(slot)));
+  async #release(slots: string[]): Promise<void> {
+    // Emptied first: a slot released twice could free one another session took meanwhile.
+    const held = slots.splice(0);
+    await Promise.all(held.map((slot) => this.store.delete(slot)));
   }
 
   async #write(record: SessionRecord, ttlMs: number): Promise<void> {
