@@ -55,6 +55,7 @@ export class Core {
   readonly background: Background;
   readonly #logger?: SessionHandlerLogger;
   readonly #warned = new Set<string>();
+  #sweepAsked = -Infinity;
 
   constructor(readonly options: SessionHandlerOptions) {
     this.providers = options.providers ?? {};
@@ -170,6 +171,10 @@ export class Core {
 
   /** The lazy sweep: at most once per interval across instances, in the background. */
   sweep(waitUntil: WaitUntil | undefined): void {
+    // Asking the store once a second at most: a flood of requests is not a flood of store writes.
+    const now = this.now();
+    if (now - this.#sweepAsked < 1000) return;
+    this.#sweepAsked = now;
     const task = (async () => {
       if (await this.ledger.sweepDue(SWEEP_INTERVAL_MS)) await this.reap(SWEEP_LIMIT);
     })();
