@@ -131,3 +131,11 @@ export async function startRedis(binary = ensureRedis()) {
       }),
   };
 }
+
+export function chromiumVersion(path) {
+  try {
+    return execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown version';
+  }
+}
