@@ -512,6 +512,9 @@ export class StreamingAvatarElement extends LitElement {
     const live = state === 'connected' || state === 'reconnecting';
     const busy = state === 'connecting';
     const error = state === 'error';
+    // Every avatar taken (the server's caps): nothing is broken, the visitor tries again later.
+    const calm = error && this.#controller.error?.code === 'capacity';
+    const alarm = error && !calm;
     // The accessible name starts with the visible text (WCAG label-in-name) and says what it starts.
     const [startLabel, startName] = error
       ? ['Try again', 'Try again to start the avatar']
@@ -541,7 +544,7 @@ export class StreamingAvatarElement extends LitElement {
             <slot name="controls">${renderControls ? renderControls(this.#controlsView()) : nothing}</slot>
           </div>`
         : nothing}
-      <div part="status" role=${error ? 'alert' : 'status'} aria-live=${error ? 'assertive' : 'polite'}>${this.#statusText(state)}</div>
+      <div part="status" class=${calm ? 'calm' : ''} role=${alarm ? 'alert' : 'status'} aria-live=${alarm ? 'assertive' : 'polite'}>${this.#statusText(state)}</div>
       <div class="visually-hidden" aria-live="polite">${this.captions ? this.#captions.announcement : ''}</div>
     </div>`;
   }
