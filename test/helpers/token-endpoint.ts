@@ -12,8 +12,8 @@ export interface RecordedRequest {
 }
 
 export type Reply =
-  | { status?: number; json: unknown; delayMs?: number }
-  | { status?: number; text: string; delayMs?: number }
+  | { status?: number; json: unknown; delayMs?: number; headers?: Record<string, string> }
+  | { status?: number; text: string; delayMs?: number; headers?: Record<string, string> }
   | { hang: true }
   | { networkError: true };
 
@@ -89,7 +89,7 @@ export function stubTokenEndpoint(path = '/api/avatar'): TokenEndpoint {
     }
     const body = 'json' in reply ? JSON.stringify(reply.json) : reply.text;
     endpoint.answeredAt.push(performance.now());
-    return new Response(body, { status: reply.status ?? 200, headers: { 'content-type': 'application/json' } });
+    return new Response(body, { status: reply.status ?? 200, headers: { 'content-type': 'application/json', ...reply.headers } });
   };
   return endpoint;
 }
