@@ -3,6 +3,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fromRollup } from '@web/dev-server-rollup';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync } from 'node:fs';
+import { moneyBackend } from './test/backend/wtr-money-backend.mjs';
 
 /**
  * Tests run in Debian's Chromium (or CHROME_PATH). Two groups: one where audio may autoplay, and one
@@ -62,6 +63,9 @@ const groupsOrSingle = singleFile
       ],
     };
 
+// The real session handler and fake vendor, in Node, for tests that need a real server (test/backend/).
+const backend = moneyBackend();
+
 export default {
   nodeResolve: { exportConditions: ['browser', 'development'] },
   rootDir: '.',
@@ -69,7 +73,9 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 8 * 60 * 1000,
   browserStartTimeout: 60000,
+  middleware: [backend.middleware],
   plugins: [
+    backend.plugin,
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     commonjs({ strictRequires: false, include: ['**/node_modules/agora-rtc-sdk-ng/**', '**/node_modules/sdp/**'] }),
   ],
