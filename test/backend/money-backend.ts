@@ -10,6 +10,8 @@ import { createSessionHandler, sendResponse, toRequest, type NodeRequest, type S
  * reaches the fake vendor in process, and every vendor answer comes 0–80 ms after the request, with the
  * session already made when the request arrives, as a real vendor behaves. `GET …/census` says what was
  * created, what is still running and every create and stop the handler saw; `POST …/close` ends the namespace.
+ * A namespace named `noabort-…` runs the handler with `clientAbort: false`, as on runtimes whose request
+ * signal is not trusted: it does not notice a page that leaves, so only the page's stop can end the session.
  */
 
 export const BACKEND_PREFIX = '/__money-backend/';
@@ -79,6 +81,7 @@ function createNamespace(origin: string, ns: string): Namespace {
     },
     fetch: vendorFetch,
     logger: false,
+    clientAbort: ns.startsWith('noabort-') ? false : undefined,
   });
   return { vendor, handler, creates: [], stops: [] };
 }
@@ -160,5 +163,23 @@ export function createMoneyBackend(): MoneyBackend {
       for (const space of spaces.values()) space.vendor.close();
       spaces.clear();
     },
+  };
+}
+
+/**
+ * The same backend in the shape of the `backendsPlugin` of test/backends/wtr-plugin.mjs (the LiveKit test
+ * server's branch): once both are merged, `backendsPlugin({ …, money: 'test/backend/money-backend.ts' })`
+ * can mount it instead of test/backend/wtr-money-backend.mjs.
+ */
+export async function createBackend() {
+  const backend = createMoneyBackend();
+  return {
+    commands: {},
+    async http(req: NodeRequest, res: ServerResponse): Promise<boolean> {
+      if (!backend.owns(new URL(req.url ?? '/', 'http://localhost').pathname)) return false;
+      await backend.serve(req, res);
+      return true;
+    },
+    stop: () => backend.close(),
   };
 }

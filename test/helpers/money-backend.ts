@@ -22,8 +22,9 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-export function openBackend(): Backend {
-  const ns = `ns-${crypto.randomUUID()}`;
+/** `clientAbort: false`: the handler does not notice a page that leaves (test/backend/money-backend.ts). */
+export function openBackend({ clientAbort = true }: { clientAbort?: boolean } = {}): Backend {
+  const ns = `${clientAbort ? 'ns' : 'noabort'}-${crypto.randomUUID()}`;
   const base = `/__money-backend/${ns}`;
   // The fake vendor names its relay at `/fake-vendor/…` on its host; here that lives under the namespace.
   const uninstall = installFakeVendorTransports({
@@ -67,6 +68,17 @@ export async function expectOnlyHeld(backend: Backend, el: StreamingAvatarElemen
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   expect(running, `${round}: vendor sessions running = the one the element holds (state ${el.state})`).to.have.members(heldBy(el));
+}
+
+/** Waits (up to `timeoutMs`) for no vendor session to be running, and asserts it. */
+export async function expectNothingRunning(backend: Backend, label: string, timeoutMs = 5000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let running = await backend.running();
+  while (running.length > 0 && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    running = await backend.running();
+  }
+  expect(running, `${label}: vendor sessions still running`).to.deep.equal([]);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
