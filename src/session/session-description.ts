@@ -18,7 +18,7 @@ export interface SessionDescription {
   apiBaseUrl?: string;
   /** Vendor-specific extras the server passes through for the provider adapter. */
   options?: Record<string, unknown>;
-  /** The server's stop capability for this session, sent back with every stop. Opaque; never logged or in an event. */
+  /** The stop capability from the bundled server handler: opaque, sent back with every stop of this session. */
   stopToken?: string;
 }
 

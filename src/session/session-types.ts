@@ -45,6 +45,8 @@ export interface SessionConfig {
  */
 export interface SessionRequest {
   provider: string;
+  /** Made per create attempt (`crypto.randomUUID()`): names this create to the server, e.g. in a pagehide stop. */
+  requestId?: string;
   avatarId?: string;
   quality?: Quality;
   videoEncoding?: VideoEncoding;
@@ -52,11 +54,6 @@ export interface SessionRequest {
   language?: string;
   streamType?: TransportKind;
   idleTimeout?: number;
-  /**
-   * This create attempt's id, made by the element (a v4 UUID). A stop names it, so the server can stop the
-   * session of a create whose answer the page never read (the pagehide beacon).
-   */
-  requestId?: string;
   [extra: string]: unknown;
 }
 
