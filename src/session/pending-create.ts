@@ -1,7 +1,6 @@
 /** One create request in flight: read to its end (bounded) even once nobody wants it, so no session it made is lost. */
-import { AvatarError } from '../errors/avatar-error.js';
 import type { SessionDescription } from './session-description.js';
-import { askForSession, buildSessionRequest, newRequestId, stopRequestOf, stopVia, type StopRequest } from './session-request.js';
+import { askForSession, buildSessionRequest, newRequestId, stopRequestOf, stopVia, tokenTimeout, type StopRequest } from './session-request.js';
 import type { SessionConfig } from './session-types.js';
 
 /**
@@ -49,14 +48,9 @@ export class PendingCreate {
   ) {
     this.requestId = newRequestId();
     const request = buildSessionRequest(config, this.requestId);
-    const limit = new AbortController();
-    const timer = setTimeout(
-      () => limit.abort(new DOMException('The create answer took too long; it is no longer read.', 'TimeoutError')),
-      Math.max(CREATE_READ_LIMIT_MS, config.tokenTimeout),
-    );
     track(this, true);
-    this.answer = askForSession(config, request, { signal: limit.signal, fetchImpl }).then((result) => {
-      clearTimeout(timer);
+    const signal = AbortSignal.timeout(Math.max(CREATE_READ_LIMIT_MS, config.tokenTimeout));
+    this.answer = askForSession(config, request, { signal, fetchImpl }).then((result) => {
       track(this, false);
       if (!result.ok) {
         // An answer that may have made a session nobody can use (unreadable, refused, dropped): stop it.
@@ -79,7 +73,7 @@ export class PendingCreate {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new AvatarError('token-timeout', `The token endpoint did not answer within ${ms} ms.`));
+        reject(tokenTimeout(ms));
       }, ms);
       signal.addEventListener('abort', done, { once: true });
       this.answer.then(resolve, reject).finally(done);

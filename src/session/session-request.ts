@@ -10,14 +10,18 @@ import type { SessionConfig, SessionRequest } from './session-types.js';
  */
 export function newRequestId(): string | undefined {
   const crypto = globalThis.crypto;
-  if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID();
-  if (typeof crypto?.getRandomValues !== 'function') return undefined;
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  if (crypto?.randomUUID) return crypto.randomUUID();
+  if (!crypto?.getRandomValues) return undefined;
+  // 16 random bytes in the v4 layout: version 4 (byte 6), variant 10xx (byte 8).
+  const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte, i) =>
+    (i === 6 ? (byte & 15) | 64 : i === 8 ? (byte & 63) | 128 : byte).toString(16).padStart(2, '0'),
+  ).join('');
+  return hex.replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 }
+
+/** The page stopped waiting for the token endpoint (the request itself goes on). */
+export const tokenTimeout = (ms: number, cause?: unknown) =>
+  new AvatarError('token-timeout', `The token endpoint did not answer within ${ms} ms.`, { cause });
 
 /** Builds the JSON the element POSTs to `token-url`; unset attributes are left out. */
 export function buildSessionRequest(config: SessionConfig, requestId?: string): SessionRequest {
@@ -72,10 +76,10 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 }
 
 /** What the visitor reads when every avatar is taken: calm, and when to try again. */
-export function capacityMessage(retryAfterS?: number): string {
-  if (retryAfterS === undefined || (retryAfterS > 45 && retryAfterS <= 90)) return 'All avatars are busy, try again in a minute.';
-  if (retryAfterS <= 45) return `All avatars are busy, try again in ${Math.max(1, retryAfterS)} second${retryAfterS === 1 ? '' : 's'}.`;
-  return `All avatars are busy, try again in ${Math.round(retryAfterS / 60)} minutes.`;
+export function capacityMessage(seconds?: number): string {
+  const when =
+    seconds === undefined || (seconds > 45 && seconds <= 90) ? 'a minute' : seconds > 90 ? `${Math.round(seconds / 60)} minutes` : `${Math.max(2, seconds)} seconds`;
+  return `All avatars are busy, try again in ${when}.`;
 }
 
 /** A token endpoint error that says when to try again (`Retry-After`, in seconds): `capacity`, `token-rate-limited`. */
@@ -158,10 +162,10 @@ export async function askForSession(
   { signal, fetchImpl = globalThis.fetch.bind(globalThis) }: { signal: AbortSignal; fetchImpl?: typeof fetch },
 ): Promise<CreateResult> {
   const unread = (error: unknown): CreateResult => {
-    const gaveUp = signal.aborted || isAbortError(error);
-    const avatarError = gaveUp
-      ? new AvatarError('token-timeout', `The token endpoint did not answer within ${config.tokenTimeout} ms.`, { cause: error })
-      : new AvatarError('token-network', `The token endpoint could not be reached: ${reasonOf(error)}`, { cause: error });
+    const avatarError =
+      signal.aborted || isAbortError(error)
+        ? tokenTimeout(config.tokenTimeout, error)
+        : new AvatarError('token-network', `The token endpoint could not be reached: ${reasonOf(error)}`, { cause: error });
     // The request may have reached the server, which may have made a session: stop it by requestId.
     return { ok: false, error: avatarError, leftover: {} };
   };
