@@ -1,9 +1,9 @@
+import { moneyBackend } from './test/backend/wtr-money-backend.mjs';
 import rollupCommonjs from '@rollup/plugin-commonjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fromRollup } from '@web/dev-server-rollup';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync } from 'node:fs';
-import { moneyBackend } from './test/backend/wtr-money-backend.mjs';
 
 /**
  * Tests run in Debian's Chromium (or CHROME_PATH). Two groups: one where audio may autoplay, and one
