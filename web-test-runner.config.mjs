@@ -1,3 +1,4 @@
+import { moneyBackend } from './test/backend/wtr-money-backend.mjs';
 import rollupCommonjs from '@rollup/plugin-commonjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fromRollup } from '@web/dev-server-rollup';
@@ -62,6 +63,9 @@ const groupsOrSingle = singleFile
       ],
     };
 
+// The real session handler and fake vendor, in Node, for tests that need a real server (test/backend/).
+const backend = moneyBackend();
+
 export default {
   nodeResolve: { exportConditions: ['browser', 'development'] },
   rootDir: '.',
@@ -69,7 +73,9 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 8 * 60 * 1000,
   browserStartTimeout: 60000,
+  middleware: [backend.middleware],
   plugins: [
+    backend.plugin,
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     commonjs({ strictRequires: false, include: ['**/node_modules/agora-rtc-sdk-ng/**', '**/node_modules/sdp/**'] }),
   ],
