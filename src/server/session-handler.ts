@@ -36,7 +36,8 @@ export function createSessionHandler(options: SessionHandlerOptions): SessionHan
     if (!ok) {
       throw new AvatarError('origin-not-allowed', `Origin ${origin ?? '(none)'} is not allowed to create avatar sessions.`, { status: 403 });
     }
-    return origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+    // Retry-After on 429 (`capacity`, `rate-limited`) is for the element to read: expose it cross-origin.
+    return origin ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Retry-After', vary: 'Origin' } : {};
   }
 
   async function checkRateLimit(request: Request, route: Route): Promise<void> {

@@ -33,9 +33,10 @@ export async function stopRoute(core: Core, request: Request, raw: Json, redacto
   const provider = readProvider(raw);
   const sessionId = new Fields(raw).string('sessionId', { maxLength: 200 });
   const requestId = readRequestId(raw);
-  if (raw.stopToken === undefined && sessionId === undefined) {
-    if (!requestId) throw badRequest('A stop needs "sessionId" with its "stopToken", or the "requestId" of a create in flight.');
-    return stopByRequestId(core, request, provider, requestId, redactor);
+  if (raw.stopToken === undefined) {
+    // No token: the requestId is the capability (a create answer the page refused, or one still in flight).
+    if (requestId) return stopByRequestId(core, request, provider, requestId, redactor, sessionId);
+    if (sessionId === undefined) throw badRequest('A stop needs "sessionId" with its "stopToken", or the "requestId" of a create in flight.');
   }
 
   const claims = await core.tokens.verify(raw.stopToken);
@@ -76,12 +77,21 @@ export async function stopRoute(core: Core, request: Request, raw: Json, redacto
  * create made is stopped now, or as soon as its answer arrives; a create that arrives after it makes no
  * session. Always the same answer, 202: the page that sends it (a beacon) is gone, and a stranger learns nothing.
  */
-async function stopByRequestId(core: Core, request: Request, provider: ServerProvider, requestId: string, redactor: Redactor): Promise<Response> {
-  await askBeforeStop(core, request, { provider, requestId });
+async function stopByRequestId(
+  core: Core,
+  request: Request,
+  provider: ServerProvider,
+  requestId: string,
+  redactor: Redactor,
+  sessionId?: string,
+): Promise<Response> {
+  await askBeforeStop(core, request, { provider, requestId, ...(sessionId === undefined ? {} : { sessionId }) });
   // The mark first, then the read: a create that becomes live meanwhile reads the mark after its write.
-  await core.ledger.askStop(requestId);
+  // A sessionId means the page had the answer: that create is no longer in flight, so no mark is left.
+  if (sessionId === undefined) await core.ledger.askStop(requestId);
   const record = await core.ledger.get(requestId);
-  if (record?.state === 'live' && record.vendor === provider) {
+  // A sessionId beside the requestId must be that create's: it narrows, never widens, what is stopped.
+  if (record?.state === 'live' && record.vendor === provider && (sessionId === undefined || record.sessionId === sessionId)) {
     try {
       await core.stopRecord(record, redactor);
     } catch (error) {

@@ -76,7 +76,25 @@ describe('stop capability', () => {
     const stopped = await stop(handler, created.json, { headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example' } });
     assert.equal(stopped.status, 200, stopped.text);
     assert.equal(stopped.headers.get('access-control-allow-origin'), 'https://shop.example');
+    // The element reads Retry-After of a 429 (capacity) from another origin only if it is exposed.
+    assert.match(stopped.headers.get('access-control-expose-headers') ?? '', /retry-after/i);
     assert.equal(env.fake.vendor.session(created.json.sessionId)!.state, 'closed');
+  });
+
+  it('a stop with sessionId and requestId but no token (an answer the page refused) stops that create\'s session, and only it', async () => {
+    const handler = handlerWith();
+    const requestId = crypto.randomUUID();
+    const created = await post(handler, { provider: 'akool', avatarId: 'a', requestId });
+    const other = await post(handler, { provider: 'akool', avatarId: 'a' });
+    assert.equal(created.status, 200, created.text);
+    const wrong = await post(handler, { provider: 'akool', sessionId: other.json.sessionId, requestId }, STOP);
+    assert.equal(wrong.status, 202, 'the same answer as any stop by requestId');
+    assert.equal(env.fake.vendor.session(created.json.sessionId)!.state, 'started', 'a sessionId that is not the create\'s stops nothing');
+    assert.equal(env.fake.vendor.session(other.json.sessionId)!.state, 'started');
+    const right = await post(handler, { provider: 'akool', sessionId: created.json.sessionId, requestId }, STOP);
+    assert.equal(right.status, 202, right.text);
+    assert.equal(env.fake.vendor.session(created.json.sessionId)!.state, 'closed');
+    assert.equal(env.fake.vendor.session(other.json.sessionId)!.state, 'started');
   });
 
   it('a token made on one instance stops the session on another that shares the secret (even without a shared store, said in the log)', async () => {
