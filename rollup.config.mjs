@@ -25,6 +25,8 @@ const npmEntries = {
   define: 'src/define.ts',
   // The server half (`streaming-avatar/server`): never imported by browser code.
   'server/index': 'src/server/index.ts',
+  // The ledger's Redis store (`streaming-avatar/server/redis`): takes the app's own `redis` client.
+  'server/redis': 'src/server/redis.ts',
   // Framework integrations: the React wrapper, and the types-only JSX and Vue entries (empty at runtime).
   'frameworks/react': 'src/frameworks/react.ts',
   'frameworks/jsx': 'src/frameworks/jsx.ts',
@@ -159,7 +161,7 @@ export const cdnBundlePlugins = () => [
 const cdnTypescript = typescript({
   tsconfig: './tsconfig.json',
   include: ['src/**/*.ts'],
-  exclude: ['test/**', 'demo/**', 'scripts/**', 'src/server/**', 'src/vendors/*/server.ts', ...NOT_SHIPPED],
+  exclude: ['test/**', 'demo/**', 'scripts/**', 'src/server/**', 'src/vendors/*/server.ts', 'src/vendors/*/policy.ts', ...NOT_SHIPPED],
   outDir: 'cdn',
   declaration: false,
   sourceMap: true,

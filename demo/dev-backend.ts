@@ -31,6 +31,8 @@ export function createDevBackend(origin: string): DevBackend {
       deepbrain: { ...keys.deepbrain, baseUrl: fakeVendorBaseUrl(origin, 'deepbrain') },
       akool: { apiKey: keys.akool, baseUrl: fakeVendorBaseUrl(origin, 'akool') },
     },
+    // Signs the stop tokens; a site sets its own (the same on every instance).
+    secret: 'dev-backend-secret-only-for-the-fake-vendor',
   });
   const owns = (pathname: string) =>
     pathname.startsWith('/fake-vendor/') || pathname === SESSION_PATH || pathname === `${SESSION_PATH}/stop`;

@@ -1,10 +1,11 @@
-// `npm test`: installs what is missing (dependencies, a Chromium where apt-get can run), then runs the
-// type check, the Node tests (server code, build, package and docs checks), the example apps (React, Vue,
-// Angular: built, then run in headless Chromium) and the browser suite in headless Chromium.
+// `npm test`: installs what is missing (dependencies, a Chromium and a redis-server where apt-get can run),
+// then runs the type check, the Node tests (server code against a redis-server started on a free loopback
+// port, build, package and docs checks), the example apps (React, Vue, Angular: built, then run in headless
+// Chromium) and the browser suite in headless Chromium.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { chromiumVersion, ensureChromium, ensureDependencies, root } from './ensure.mjs';
+import { chromiumVersion, ensureChromium, ensureDependencies, ensureRedis, root, startRedis } from './ensure.mjs';
 
 ensureDependencies();
 const chrome = ensureChromium();
@@ -12,11 +13,15 @@ console.log(`[test] browser: ${chrome} (${chromiumVersion(chrome)})`);
 
 const only = process.argv[2]; // `npm test -- types`, `-- node`, `-- examples` or `-- browser`
 
-function step(name, command, args, env = {}) {
+/** Runs after the suites, or before exiting on a failure (the redis-server this run started). */
+const cleanups = [];
+
+async function step(name, command, args, env = {}) {
   console.log(`\n[test] ${name}`);
   const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, env: { ...process.env, CHROME_PATH: chrome, ...env } });
   if (result.status !== 0) {
     console.error(`[test] ${name} failed`);
+    for (const cleanup of cleanups) await cleanup();
     process.exit(result.status ?? 1);
   }
 }
@@ -33,13 +38,20 @@ function testFiles(dir, suffix = '.test.ts') {
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
-if (!only || only === 'types') step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+if (!only || only === 'types') await step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 // The Node, example and browser suites check the built files (dist/ for npm, cdn/ for script tags).
-if (only !== 'types') step('build', bin('rollup'), ['-c', 'rollup.config.mjs', '--silent']);
+if (only !== 'types') await step('build', bin('rollup'), ['-c', 'rollup.config.mjs', '--silent']);
 const nodeTests = (files) => ['--import', 'tsx', '--test', '--test-concurrency=1', ...files];
 // Each vendor's Node tests sit in its folder (src/vendors/<name>/test/*.node.test.ts).
 const vendorNodeTests = testFiles(join(root, 'src', 'vendors'), '.node.test.ts');
-if (!only || only === 'node') step('node tests', process.execPath, nodeTests([...testFiles(join(root, 'test', 'node')), ...vendorNodeTests]));
-if (!only || only === 'examples') step('example apps', process.execPath, nodeTests(testFiles(join(root, 'test', 'examples'))));
-if (!only || only === 'browser') step('browser tests', bin('web-test-runner'), []);
+if (!only || only === 'node') {
+  // The ledger's Redis tests need a real redis-server: installed if missing, never skipped.
+  const redis = await startRedis(ensureRedis());
+  cleanups.push(redis.stop);
+  console.log(`[test] redis-server: ${redis.url}`);
+  await step('node tests', process.execPath, nodeTests([...testFiles(join(root, 'test', 'node')), ...vendorNodeTests]), { REDIS_URL: redis.url });
+  await redis.stop();
+}
+if (!only || only === 'examples') await step('example apps', process.execPath, nodeTests(testFiles(join(root, 'test', 'examples'))));
+if (!only || only === 'browser') await step('browser tests', bin('web-test-runner'), []);
 console.log('\n[test] all passed');

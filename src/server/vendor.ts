@@ -1,22 +1,29 @@
 import { AvatarError } from '../errors/avatar-error.js';
 import type { SessionDescription } from '../session/session-description.js';
-import type { VendorHttp, Json } from './http.js';
+import type { Json, StopWith, VendorHttp } from './http.js';
+import type { SessionLimits, VendorPolicy } from './policy.js';
 import { Fields } from './validation.js';
 
 /** What every vendor module implements; the handler knows nothing vendor-specific beyond this. */
 export interface Vendor<C> {
   /** Checks the configuration and returns its secrets (for scrubbing); throws `provider-not-configured`. */
   secrets(config: C): string[];
+  /** Which request fields the page may set, and the maxima on the create body (src/vendors/<name>/policy.ts). */
+  policy: VendorPolicy;
   create(input: CreateInput<C>): Promise<SessionDescription>;
   stop(input: StopInput<C>): Promise<void>;
 }
 
 export interface CreateInput<C> {
   config: C;
-  /** The session request (after `beforeCreate`), read through typed accessors. */
+  /** The session request (policy-checked, the site's defaults under it, then `beforeCreate`'s), read through typed accessors. */
   fields: Fields;
-  /** Raw vendor fields the server added (config `vendorFields`, then `beforeCreate`'s). */
-  vendorFields?: Json;
+  /**
+   * The create body as sent: the mapped fields, the server's raw `vendorFields` merged over them, then the
+   * hard maxima (`policy.bound`) applied. Every vendor passes its body through it last.
+   */
+  finish(mapped: Json): Json;
+  limits: SessionLimits;
   http: VendorHttp;
   now: number;
 }
@@ -38,13 +45,21 @@ export function requireSecret(provider: string, config: object, key: string): st
 
 /**
  * Builds the answer from a vendor session that already exists; if the vendor's answer is unusable the
- * session is stopped again (best effort), because it would otherwise run, and bill, until it times out.
+ * session goes to the handler to be stopped (`http.orphan`), because it would otherwise run, and bill,
+ * until it times out.
  */
-export async function describeOrStop(describe: () => SessionDescription, stop: () => Promise<void>): Promise<SessionDescription> {
+export async function describeOrStop(
+  http: VendorHttp,
+  sessionId: string | undefined,
+  describe: () => SessionDescription,
+  stop: StopWith,
+): Promise<SessionDescription> {
   try {
     return describe();
   } catch (error) {
-    await stop().catch(() => undefined);
+    const why = `the answer was not usable (${error instanceof Error ? error.message : String(error)})`;
+    if (http.orphan) await http.orphan(sessionId, stop, why);
+    else if (sessionId) await stop(sessionId, http).catch(() => undefined);
     throw error;
   }
 }

@@ -6,7 +6,7 @@ import { navigateAwayMidCreate, type NavigationRound } from '../helpers/navigati
  * A page navigated away while its create is in flight: its pagehide beacon reaches the real server (the
  * test backend, in Node) and names the create's requestId, `{provider, requestId}`, or, when the answer
  * came first, the whole stop `{provider, sessionId, requestId}`. That the server then stops the session is
- * the server's half: test/browser-after-merge/navigation-leaves-nothing.test.ts.
+ * the server's half: test/browser/navigation-leaves-nothing.test.ts.
  */
 
 const ROUNDS = 20;

@@ -2,14 +2,15 @@ import { AvatarError } from '../../errors/avatar-error.js';
 import { AKOOL_CODES, AKOOL_MAX_DURATION_S, AKOOL_SUCCESS_CODE } from './facts.js';
 import type { SessionDescription } from '../../session/session-description.js';
 import type { TransportCredentials } from '../../transports/transport.js';
-import { callVendor, isObject, joinUrl, vendorString, type Envelope, type Json } from '../../server/http.js';
+import { callVendor, findSessionId, isObject, joinUrl, vendorString, type Envelope, type Json } from '../../server/http.js';
 import type { ApiKeyProviderConfig } from '../../server/types.js';
-import { compact, mergeVendorFields, type Fields } from '../../server/validation.js';
+import { compact, type Fields } from '../../server/validation.js';
 import { elevenlabsSettings } from '../../server/elevenlabs.js';
 import { describeOrStop, expiresAt, requireSecret, type Vendor } from '../../server/vendor.js';
+import { AKOOL_POLICY, type AkoolField } from './policy.js';
 
-export interface AkoolProviderConfig extends ApiKeyProviderConfig {
-  /** Session length in seconds when the page does not ask for one (max 3600). Default 600. */
+export interface AkoolProviderConfig extends ApiKeyProviderConfig<AkoolField> {
+  /** Session length in seconds when none is set (`defaults.duration` wins). Default 600; at most `maxDurationS`. */
   defaultDuration?: number;
 }
 
@@ -108,6 +109,7 @@ function redactCredentials(http: { redactor: { add(secret: string | undefined): 
 
 export const akool: Vendor<AkoolProviderConfig> = {
   secrets: (config) => [requireSecret('akool', config, 'apiKey')],
+  policy: AKOOL_POLICY,
 
   async stop({ config, sessionId, http }) {
     await callVendor(http, {
@@ -119,9 +121,10 @@ export const akool: Vendor<AkoolProviderConfig> = {
     });
   },
 
-  async create({ config, fields, vendorFields, http, now }) {
+  async create({ config, fields, finish, http, now }) {
     const streamType = fields.oneOf('streamType', STREAM_TYPES) ?? 'agora';
-    const body = mergeVendorFields(
+    // AKOOL_POLICY bounds `duration` by maxDurationS.
+    const body = finish(
       compact({
         avatar_id: fields.string('avatarId', { required: true, maxLength: 200 }),
         duration: fields.number('duration', { min: 1, max: AKOOL_MAX_DURATION_S }) ?? config.defaultDuration ?? DEFAULT_DURATION_S,
@@ -134,7 +137,6 @@ export const akool: Vendor<AkoolProviderConfig> = {
         voice_params: voiceParams(fields),
         stream_type: streamType,
       }),
-      vendorFields,
     );
 
     const answer = await callVendor(http, {
@@ -144,12 +146,15 @@ export const akool: Vendor<AkoolProviderConfig> = {
       url: joinUrl(config.baseUrl ?? DEFAULT_BASE_URL, PATHS.create),
       headers: { 'x-api-key': config.apiKey },
       body,
+      session: { idOf: (answer, text) => findSessionId(answer, text, 'data._id'), stop: (sessionId, stopHttp) => akool.stop({ config, sessionId, http: stopHttp }) },
     });
     const data: Json = isObject(answer.data) ? answer.data : {};
     const credentials: Json = isObject(data.credentials) ? data.credentials : {};
     redactCredentials(http, credentials);
 
     return describeOrStop(
+      http,
+      typeof data._id === 'string' ? data._id : undefined,
       () => {
         const sessionId = vendorString(data, '_id', ENVELOPE.vendor);
         if (data.status === STATUS_FAILED) {
@@ -158,7 +163,7 @@ export const akool: Vendor<AkoolProviderConfig> = {
           });
         }
         const used = STREAM_TYPES.find((type) => type === data.stream_type) ?? (body.stream_type as StreamType);
-        const options: Json = { modeType: body.mode_type };
+        const options: Json = { modeType: body.mode_type, duration: body.duration };
         if (body.language !== undefined) options.language = body.language;
         // With the customer's own ElevenLabs voice, the create call has set the voice already. The browser's
         // set-params would re-send it without the key (stripped below), and Akool may replace voice params
@@ -179,7 +184,7 @@ export const akool: Vendor<AkoolProviderConfig> = {
         if (expires) description.expiresAt = expires;
         return description;
       },
-      () => (typeof data._id === 'string' ? akool.stop({ config, sessionId: data._id, http }) : Promise.resolve()),
+      (sessionId, stopHttp) => akool.stop({ config, sessionId, http: stopHttp }),
     );
   },
 };

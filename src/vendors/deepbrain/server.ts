@@ -1,15 +1,15 @@
 import { DEEPBRAIN_DEFAULT_BASE_URL, DEEPBRAIN_DURATION_UNIT_S, DEEPBRAIN_SUCCESS_CODE } from './facts.js';
 import type { SessionDescription } from '../../session/session-description.js';
-import { callVendor, isObject, joinUrl, vendorString, type Envelope, type Json } from '../../server/http.js';
+import { callVendor, findSessionId, isObject, joinUrl, vendorString, type Envelope, type Json } from '../../server/http.js';
+import type { ProviderConfigBase } from '../../server/types.js';
+import { compact } from '../../server/validation.js';
+import { describeOrStop, requireSecret, type Vendor } from '../../server/vendor.js';
+import { DEEPBRAIN_POLICY, type DeepbrainField } from './policy.js';
 
-export interface DeepBrainProviderConfig {
+export interface DeepBrainProviderConfig extends ProviderConfigBase<DeepbrainField> {
   appId: string;
   userKey: string;
-  baseUrl?: string;
-  vendorFields?: Record<string, unknown>;
 }
-import { compact, mergeVendorFields } from '../../server/validation.js';
-import { describeOrStop, requireSecret, type Vendor } from '../../server/vendor.js';
 
 /**
  * DeepBrain AI Studios interactive avatar. Server flow: `sessions/token {appId, userKey}` → session token
@@ -34,6 +34,7 @@ const ENVELOPE: Envelope = {
 
 export const deepbrain: Vendor<DeepBrainProviderConfig> = {
   secrets: (config) => [requireSecret('deepbrain', config, 'appId'), requireSecret('deepbrain', config, 'userKey')],
+  policy: DEEPBRAIN_POLICY,
 
   async stop({ config, sessionId, http }) {
     await callVendor(http, {
@@ -45,9 +46,10 @@ export const deepbrain: Vendor<DeepBrainProviderConfig> = {
     });
   },
 
-  async create({ config, fields, vendorFields, http, now }) {
+  async create({ config, fields, finish, http, now }) {
     const llm = fields.object('llm');
-    const body = mergeVendorFields(
+    // `max_session_duration` is always sent: DEEPBRAIN_POLICY bounds it by maxDurationS.
+    const body = finish(
       compact({
         avatar_id: fields.string('avatarId', { required: true, maxLength: 200 }),
         avatar_persona: {
@@ -63,7 +65,6 @@ export const deepbrain: Vendor<DeepBrainProviderConfig> = {
         lip_audio_mode: fields.string('lipAudioMode', { maxLength: 50 }),
         greeting_text: fields.string('greetingText', { maxLength: 2000 }),
       }),
-      vendorFields,
     );
     const baseUrl = config.baseUrl ?? DEEPBRAIN_DEFAULT_BASE_URL;
 
@@ -85,11 +86,14 @@ export const deepbrain: Vendor<DeepBrainProviderConfig> = {
       url: joinUrl(baseUrl, PATHS.start),
       headers: { authorization: `Bearer ${sessionToken}` },
       body,
+      session: { idOf: (answer, text) => findSessionId(answer, text, 'data.session_id'), stop: (sessionId, stopHttp) => deepbrain.stop({ config, sessionId, http: stopHttp }) },
     });
     const data: Json = isObject(answer.data) ? answer.data : {};
     if (isObject(data.livekit) && typeof data.livekit.token === 'string') http.redactor.add(data.livekit.token);
 
     return describeOrStop(
+      http,
+      typeof data.session_id === 'string' ? data.session_id : undefined,
       () => {
         const description: SessionDescription = {
           provider: 'deepbrain',
@@ -103,14 +107,15 @@ export const deepbrain: Vendor<DeepBrainProviderConfig> = {
           apiBaseUrl: baseUrl,
           options: {},
         };
-        const limit = data.max_session_duration;
+        // The vendor's answer says what it applied; else what was asked.
+        const limit = typeof data.max_session_duration === 'number' ? data.max_session_duration : body.max_session_duration;
         if (typeof limit === 'number' && limit > 0) {
           description.options = { maxSessionDuration: limit };
           description.expiresAt = new Date(now + limit * DEEPBRAIN_DURATION_UNIT_S * 1000).toISOString();
         }
         return description;
       },
-      () => (typeof data.session_id === 'string' ? deepbrain.stop({ config, sessionId: data.session_id, http }) : Promise.resolve()),
+      (sessionId, stopHttp) => deepbrain.stop({ config, sessionId, http: stopHttp }),
     );
   },
 };

@@ -1,11 +1,13 @@
 import { DEFAULT_IDLE_TIMEOUT_S, hasSuccessCode, HEYGEN_FACTS, SESSION_NOT_ACTIVE_CODE, UNAUTHORIZED_CODE, type HeygenFamilyFacts } from './facts.js';
 import type { SessionDescription } from '../../session/session-description.js';
-import { callVendor, isObject, joinUrl, VendorError, vendorString, type Envelope, type Json } from '../../server/http.js';
+import { callVendor, findSessionId, isObject, joinUrl, VendorError, vendorString, type Envelope, type Json } from '../../server/http.js';
+import type { VendorPolicy } from '../../server/policy.js';
 import type { ApiKeyProviderConfig } from '../../server/types.js';
 import type { KonProProviderConfig } from '../konpro/server.js';
-import { compact, mergeVendorFields } from '../../server/validation.js';
+import { compact } from '../../server/validation.js';
 import { elevenlabsSettings } from '../../server/elevenlabs.js';
 import { describeOrStop, expiresAt, requireSecret, type Vendor } from '../../server/vendor.js';
+import { HEYGEN_POLICY, type HeygenField } from './policy.js';
 
 /**
  * HeyGen Interactive Avatar (v1 endpoints, LiveKit transport) and KonPro, its clone. They differ only in
@@ -27,7 +29,12 @@ export interface Dialect extends HeygenFamilyFacts {
    * key; UNCERTAIN (providers.md §2.1): how KonPro then ties the browser's session token to the session.
    */
   newAuth: 'session-token' | 'api-key';
+  /** Which request fields the page may set (vendors/<name>/policy.ts). */
+  policy: VendorPolicy;
 }
+
+/** `providers.heygen`: the key, and the site's policy (defaults, allow, avatars, vendorFields). */
+export type HeyGenProviderConfig = ApiKeyProviderConfig<HeygenField>;
 
 /** Success envelopes: `create_token` answers `{error: null, data}`, the rest `{code, message, data}`. */
 export function familyEnvelope(facts: HeygenFamilyFacts): Envelope {
@@ -46,6 +53,7 @@ export const HEYGEN: Dialect = {
   envelope: familyEnvelope(HEYGEN_FACTS),
   serverPaths: { createToken: '/v1/streaming.create_token', newSession: '/v1/streaming.new' },
   newAuth: 'session-token',
+  policy: HEYGEN_POLICY,
 };
 
 const QUALITIES = ['high', 'medium', 'low'] as const;
@@ -78,9 +86,10 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
 
   return {
     secrets: (config) => [requireSecret(dialect.provider, config, 'apiKey')],
+    policy: dialect.policy,
     stop,
 
-    async create({ config, fields, vendorFields, http, now }) {
+    async create({ config, fields, finish, http, now }) {
       const voice = fields.object('voice');
       const stt = fields.object('sttSettings');
       const avatarId = fields.string('avatarId', { maxLength: 200 });
@@ -113,7 +122,7 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
         // never open; we publish it in the LiveKit room. UNCERTAIN for KonPro, whose docs do not list it.
         ia_is_livekit_transport: dialect.provider === 'heygen' ? true : undefined,
       });
-      const body = mergeVendorFields(mapped, vendorFields);
+      const body = finish(mapped);
       const baseUrl = baseUrlOf(config);
 
       const tokenAnswer = await callVendor(http, {
@@ -134,11 +143,14 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
         url: joinUrl(baseUrl, dialect.serverPaths.newSession),
         headers: dialect.newAuth === 'api-key' ? { 'x-api-key': config.apiKey } : { authorization: `Bearer ${sessionToken}` },
         body,
+        session: { idOf: (answer, text) => findSessionId(answer, text, 'data.session_id'), stop: (sessionId, stopHttp) => stop({ config, sessionId, http: stopHttp }) },
       });
       const data: Json = isObject(answer.data) ? answer.data : {};
       if (typeof data.access_token === 'string') http.redactor.add(data.access_token);
 
       return describeOrStop(
+        http,
+        typeof data.session_id === 'string' ? data.session_id : undefined,
         () => {
           const sessionId = vendorString(data, 'session_id', dialect.envelope.vendor);
           const options: Json = {};
@@ -161,11 +173,11 @@ export function heygenFamily(dialect: Dialect): Vendor<ApiKeyProviderConfig & Ko
           if (expires) description.expiresAt = expires;
           return description;
         },
-        () => (typeof data.session_id === 'string' ? stop({ config, sessionId: data.session_id, http }) : Promise.resolve()),
+        (sessionId, stopHttp) => stop({ config, sessionId, http: stopHttp }),
       );
     },
   };
 }
 
 /** The server half the registry (server/registry.ts) names. */
-export const heygen: Vendor<ApiKeyProviderConfig> = heygenFamily(HEYGEN);
+export const heygen: Vendor<HeyGenProviderConfig> = heygenFamily(HEYGEN);

@@ -2,8 +2,9 @@
 import { familyEnvelope, heygenFamily, type Dialect } from '../heygen/server.js';
 import type { ApiKeyProviderConfig } from '../../server/types.js';
 import { KONPRO_FACTS } from './facts.js';
+import { KONPRO_POLICY, type KonproField } from './policy.js';
 
-export interface KonProProviderConfig extends ApiKeyProviderConfig {
+export interface KonProProviderConfig extends ApiKeyProviderConfig<KonproField> {
   /** KonPro `livekit_settings` (own LiveKit instance, beta), forwarded as is. */
   livekitSettings?: Record<string, unknown>;
 }
@@ -13,6 +14,7 @@ export const KONPRO: Dialect = {
   envelope: familyEnvelope(KONPRO_FACTS),
   serverPaths: { createToken: '/v1/streaming/create_token', newSession: '/v1/streaming/new' },
   newAuth: 'api-key',
+  policy: KONPRO_POLICY,
 };
 
 /** The server half the registry (server/registry.ts) names. */

@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FAKE_AGORA_APP_ID, FAKE_AGORA_UID, FAKE_TRTC_APP_ID } from '../../../fake-vendor/index.js';
 import { parseSessionDescription } from '../../../session/session-description.js';
-import { assertNoSecrets, KEYS, NOW, post, useEnv, withEnv } from '../../../../test/node/support/fake-env.js';
+import { assertNoSecrets, KEYS, NOW, post, stop, useEnv, withEnv } from '../../../../test/node/support/fake-env.js';
+import { AKOOL_FIELDS, type AkoolField } from '../policy.js';
+
+/** These tests cover the mapping of every field, so the site lets the page set them all (policy.node.test.ts covers the policy). */
+const ALL = Object.keys(AKOOL_FIELDS) as AkoolField[];
 
 describe('Akool through the session handler', () => {
-  const env = useEnv();
+  const env = useEnv({ providers: ({ baseUrl }) => ({ akool: { apiKey: KEYS.akool, baseUrl: baseUrl('akool'), allow: ALL } }) });
 
   it('creates an Agora session by default with the key header and the mapped body', async () => {
     const answer = await post(env.handler, {
@@ -55,10 +59,12 @@ describe('Akool through the session handler', () => {
       // ElevenLabs settings: the create call set the voice, so the browser gets none to re-send (see below).
       options: {
         modeType: 1,
+        duration: 300,
         language: 'en',
         voiceUrl: 'https://voices.example/v.mp3',
         backgroundUrl: 'https://img.example/bg.jpg',
       },
+      stopToken: answer.json.stopToken,
     });
     assert.equal(answer.json.sessionToken, undefined);
     assertNoSecrets([answer.text, ...env.logs]);
@@ -67,7 +73,7 @@ describe('Akool through the session handler', () => {
   it('passes the voice to the browser for set-params, unless the create used the customer\'s ElevenLabs voice', async () => {
     const voiced = await post(env.handler, { provider: 'akool', avatarId: 'a', voice: { voiceId: 'v-2' }, voiceParams: { sttLanguage: 'fr' } });
     assert.equal(voiced.status, 200, voiced.text);
-    assert.deepEqual(voiced.json.options, { modeType: 2, voiceId: 'v-2', voiceParams: { stt_language: 'fr' } });
+    assert.deepEqual(voiced.json.options, { modeType: 2, duration: 600, voiceId: 'v-2', voiceParams: { stt_language: 'fr' } });
 
     // Re-sent without the key (stripped), voice params could replace the customer's ElevenLabs voice mid-session.
     const own = await post(env.handler, {
@@ -81,7 +87,7 @@ describe('Akool through the session handler', () => {
     const body = env.fake.vendor.requests.at(-1)!.body as { voice_id?: string; voice_params?: Record<string, unknown> };
     assert.equal(body.voice_id, 'v-2');
     assert.ok(body.voice_params?.elevenlabs_settings, 'the create carries the ElevenLabs settings');
-    assert.deepEqual(own.json.options, { modeType: 2 });
+    assert.deepEqual(own.json.options, { modeType: 2, duration: 600 });
   });
 
   it('sends the default duration and mode when the page sets none', async () => {
@@ -89,7 +95,7 @@ describe('Akool through the session handler', () => {
     assert.equal(answer.status, 200, answer.text);
     assert.deepEqual(env.fake.vendor.requests[0]!.body, { avatar_id: 'a', duration: 600, mode_type: 2, stream_type: 'agora' });
     assert.equal(answer.json.expiresAt, new Date(NOW + 600_000).toISOString());
-    assert.deepEqual(answer.json.options, { modeType: 2 });
+    assert.deepEqual(answer.json.options, { modeType: 2, duration: 600 });
   });
 
   it('answers LiveKit credentials with the avatar identity', async () => {
@@ -124,7 +130,7 @@ describe('Akool through the session handler', () => {
   it('closes with the key and the session id', async () => {
     const { json } = await post(env.handler, { provider: 'akool', avatarId: 'a' });
     env.fake.vendor.requests.length = 0;
-    const answer = await post(env.handler, { provider: 'akool', sessionId: json.sessionId }, { path: '/api/avatar/stop' });
+    const answer = await stop(env.handler, json);
     assert.equal(answer.status, 200, answer.text);
     const [closeCall] = env.fake.vendor.requests;
     assert.equal(closeCall!.path, '/api/open/v4/liveAvatar/session/close');
@@ -149,14 +155,14 @@ describe('Akool through the session handler', () => {
     assert.equal(env.fake.vendor.requests.length, 0);
   });
 
-  it('treats an error code in a 200 answer as a failure (duration over 3600 set by the server)', async () => {
-    await withEnv({ handler: { beforeCreate: (_request, body) => ({ ...body, vendorFields: { duration: 7200 } }) } }, async (bypass) => {
+  it('treats an error code in a 200 answer as a failure (a bad mode_type set by the server)', async () => {
+    await withEnv({ handler: { beforeCreate: (_request, body) => ({ ...body, vendorFields: { mode_type: 7 } }) } }, async (bypass) => {
     const answer = await post(bypass.handler, { provider: 'akool', avatarId: 'a' });
     assert.equal(answer.status, 502, answer.text);
     assert.equal(answer.json.error.code, 'vendor-error');
     assert.equal(answer.json.error.vendorStatus, 200);
     assert.equal(answer.json.error.vendorBody.code, 1003);
-    assert.match(answer.json.error.message, /Akool session\/create failed \(HTTP 200, code 1003\): duration must be between 1 and 3600/);
+    assert.match(answer.json.error.message, /Akool session\/create failed \(HTTP 200, code 1003\): mode_type must be one of 1, 2/);
     });
   });
 
@@ -171,7 +177,9 @@ describe('Akool through the session handler', () => {
   });
 
   it('maps an unknown session on close to vendor-error', async () => {
-    const answer = await post(env.handler, { provider: 'akool', sessionId: 'ak_missing' }, { path: '/api/avatar/stop' });
+    const { json } = await post(env.handler, { provider: 'akool', avatarId: 'a' });
+    env.fake.vendor.failNext({ vendor: 'akool', path: '/api/open/v4/liveAvatar/session/close', status: 200, body: { code: 1008, msg: 'session not found' } });
+    const answer = await stop(env.handler, json);
     assert.equal(answer.status, 502);
     assert.equal(answer.json.error.code, 'vendor-error');
     assert.equal(answer.json.error.vendorBody.code, 1008);
@@ -196,9 +204,10 @@ describe('Akool through the session handler', () => {
 
   it('keeps a server-added ElevenLabs key out of the answer', async () => {
     await withEnv({
-      handler: { beforeCreate: (_request, body) => ({ ...body, vendorFields: { voice_params: { elevenlabs_settings: { api_key: 'sk_eleven_secret_42' } } } }) },
+      // The voice model is the site's (beforeCreate's), the key only ever a raw vendor field.
+      handler: { beforeCreate: (_request, body) => ({ ...body, elevenlabsSettings: { stability: 0.2 }, vendorFields: { voice_params: { elevenlabs_settings: { api_key: 'sk_eleven_secret_42' } } } }) },
     }, async (withKey) => {
-    const answer = await post(withKey.handler, { provider: 'akool', avatarId: 'a', elevenlabsSettings: { stability: 0.2 } });
+    const answer = await post(withKey.handler, { provider: 'akool', avatarId: 'a' });
     assert.equal(answer.status, 200, answer.text);
     assert.deepEqual((withKey.fake.vendor.requests[0]!.body as { voice_params: unknown }).voice_params, {
       elevenlabs_settings: { stability: 0.2, api_key: 'sk_eleven_secret_42' },

@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEEPBRAIN_DURATION_UNIT_S } from '../../../server/index.js';
 import { parseSessionDescription } from '../../../session/session-description.js';
-import { assertNoSecrets, KEYS, NOW, post, readRelay, useEnv, withEnv } from '../../../../test/node/support/fake-env.js';
+import { assertNoSecrets, KEYS, NOW, post, readRelay, stop, useEnv, withEnv } from '../../../../test/node/support/fake-env.js';
+import { DEEPBRAIN_FIELDS, type DeepbrainField } from '../policy.js';
+
+/** These tests cover the mapping of every field, so the site lets the page set them all (policy.node.test.ts covers the policy). */
+const ALL = Object.keys(DEEPBRAIN_FIELDS) as DeepbrainField[];
 
 describe('DeepBrain through the session handler', () => {
-  const env = useEnv();
+  const env = useEnv({ providers: ({ baseUrl }) => ({ deepbrain: { ...KEYS.deepbrain, baseUrl: baseUrl('deepbrain'), allow: ALL } }) });
 
   it('gets a session token with appId/userKey, starts with Bearer, and answers the LiveKit credentials', async () => {
     const answer = await post(env.handler, {
@@ -15,7 +19,7 @@ describe('DeepBrain through the session handler', () => {
       llm: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0.3 },
       systemPrompt: 'Be brief.',
       greetingText: 'Welcome!',
-      maxSessionDuration: 15,
+      maxSessionDuration: 8,
       quality: 'high', // not a DeepBrain option: ignored
       lip_audio_mode: 'x', // not in the documented set: not forwarded
     });
@@ -35,7 +39,7 @@ describe('DeepBrain through the session handler', () => {
         language: 'ko',
         llm_configurations: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0.3, custom_settings: { system_prompt: 'Be brief.' } },
       },
-      max_session_duration: 15,
+      max_session_duration: 8,
       greeting_text: 'Welcome!',
     });
     assert.deepEqual(parseSessionDescription(answer.json, 'deepbrain'), {
@@ -44,8 +48,9 @@ describe('DeepBrain through the session handler', () => {
       transport: { kind: 'livekit', url: `ws://${new URL(env.fake.url).host}/fake-vendor/deepbrain/livekit`, token: `fake-livekit.${session.id}` },
       sessionToken: session.token,
       apiBaseUrl: env.baseUrl('deepbrain'),
-      expiresAt: new Date(NOW + 15 * DEEPBRAIN_DURATION_UNIT_S * 1000).toISOString(),
-      options: { maxSessionDuration: 15 },
+      expiresAt: new Date(NOW + 8 * DEEPBRAIN_DURATION_UNIT_S * 1000).toISOString(),
+      options: { maxSessionDuration: 8 },
+      stopToken: answer.json.stopToken,
     });
     assertNoSecrets([answer.text, ...env.logs]);
   });
@@ -60,7 +65,7 @@ describe('DeepBrain through the session handler', () => {
       body: JSON.stringify({ message: 'What can you do?' }),
     });
     assert.deepEqual(await talk.json(), { code: 1000, message: 'Message has been sent', data: null });
-    await post(env.handler, { provider: 'deepbrain', sessionId: json.sessionId }, { path: '/api/avatar/stop' });
+    await stop(env.handler, json);
     const messages = await relay;
     assert.deepEqual(
       messages.map((message) => [message.type, message.taskType, message.text ?? message.reason]),
@@ -75,7 +80,7 @@ describe('DeepBrain through the session handler', () => {
   it('stops with the STUDIO-API-KEY header, never the session token', async () => {
     const { json } = await post(env.handler, { provider: 'deepbrain', avatarId: 'db-avatar-1' });
     env.fake.vendor.requests.length = 0;
-    const answer = await post(env.handler, { provider: 'deepbrain', sessionId: json.sessionId }, { path: '/api/avatar/stop' });
+    const answer = await stop(env.handler, json);
     assert.equal(answer.status, 200, answer.text);
     const [stopCall] = env.fake.vendor.requests;
     assert.equal(stopCall!.path, '/api/v2/sessions/stop');
@@ -119,7 +124,9 @@ describe('DeepBrain through the session handler', () => {
   });
 
   it('maps an unknown session on stop (4040) to vendor-error', async () => {
-    const answer = await post(env.handler, { provider: 'deepbrain', sessionId: 'db_missing' }, { path: '/api/avatar/stop' });
+    const { json } = await post(env.handler, { provider: 'deepbrain', avatarId: 'a' });
+    env.fake.vendor.failNext({ vendor: 'deepbrain', path: '/api/v2/sessions/stop', status: 404, body: { code: 4040, message: 'Session not found', data: null } });
+    const answer = await stop(env.handler, json);
     assert.equal(answer.status, 502);
     assert.equal(answer.json.error.code, 'vendor-error');
     assert.equal(answer.json.error.vendorStatus, 404);

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseSessionDescription } from '../../../session/session-description.js';
-import { assertNoSecrets, KEYS, NOW, post, readRelay, useEnv, withEnv } from '../../../../test/node/support/fake-env.js';
+import { assertNoSecrets, KEYS, NOW, post, readRelay, stop, useEnv, withEnv } from '../../../../test/node/support/fake-env.js';
+import { HEYGEN_FIELDS, type HeygenField } from '../policy.js';
+
+/** These tests cover the mapping of every field, so the site lets the page set them all (policy.node.test.ts covers the policy). */
+const ALL = Object.keys(HEYGEN_FIELDS) as HeygenField[];
 
 /** HeyGen and KonPro share one implementation; every test runs for both, with each one's paths. */
 const DIALECTS = [
@@ -15,8 +19,8 @@ for (const dialect of DIALECTS) {
   describe(`${dialect.label} through the session handler`, () => {
     const env = useEnv({
       providers: ({ baseUrl }) => ({
-        heygen: { apiKey: KEYS.heygen, baseUrl: baseUrl('heygen') },
-        konpro: { apiKey: KEYS.konpro, baseUrl: baseUrl('konpro'), livekitSettings: { room: 'own-room' } },
+        heygen: { apiKey: KEYS.heygen, baseUrl: baseUrl('heygen'), allow: ALL },
+        konpro: { apiKey: KEYS.konpro, baseUrl: baseUrl('konpro'), livekitSettings: { room: 'own-room' }, allow: ALL },
       }),
     });
 
@@ -91,7 +95,9 @@ for (const dialect of DIALECTS) {
         apiBaseUrl: env.baseUrl(dialect.provider),
         expiresAt: new Date(NOW + 600_000).toISOString(),
         options: { idleTimeout: 300, sessionDurationLimit: 600 },
+        stopToken: answer.json.stopToken,
       });
+      assert.match(answer.json.stopToken, /^[\w-]+\.[\w-]{43}$/);
       assertNoSecrets([answer.text, ...env.logs]);
     });
 
@@ -117,8 +123,8 @@ for (const dialect of DIALECTS) {
       assert.equal((await call('start', {})).status, 200);
       assert.equal(env.fake.vendor.session(json.sessionId)!.token, json.sessionToken, 'the browser token is the one bound to the session');
       assert.equal((await call('task', { text: 'Hello there', task_type: 'repeat' })).status, 200);
-      const stop = await post(env.handler, { provider: dialect.provider, sessionId: json.sessionId }, { path: '/api/avatar/stop' });
-      assert.equal(stop.status, 200, stop.text);
+      const stopped = await stop(env.handler, json);
+      assert.equal(stopped.status, 200, stopped.text);
       const messages = await relay;
       assert.deepEqual(
         messages.map((message) => [message.type, message.text ?? message.reason]),
@@ -132,7 +138,7 @@ for (const dialect of DIALECTS) {
     it('stops a session with the API key on the stop route', async () => {
       const { json } = await post(env.handler, { provider: dialect.provider });
       env.fake.vendor.requests.length = 0;
-      const answer = await post(env.handler, { provider: dialect.provider, sessionId: json.sessionId }, { path: '/api/avatar/stop' });
+      const answer = await stop(env.handler, json);
       assert.equal(answer.status, 200, answer.text);
       assert.deepEqual(answer.json, { provider: dialect.provider, sessionId: json.sessionId, stopped: true });
       const [stopCall] = env.fake.vendor.requests;
@@ -150,25 +156,24 @@ for (const dialect of DIALECTS) {
         body: JSON.stringify({ session_id: json.sessionId }),
       });
       assert.equal(byBrowser.status, 200);
-      const answer = await post(env.handler, { provider: dialect.provider, sessionId: json.sessionId }, { path: '/api/avatar/stop' });
+      // The fake now answers HTTP 404 + 400006 for it.
+      const answer = await stop(env.handler, json);
       assert.equal(answer.status, 200, answer.text);
       assert.deepEqual(answer.json, { provider: dialect.provider, sessionId: json.sessionId, stopped: true });
     });
 
     it('treats code 400006 on stop as already ended whatever the HTTP status', async () => {
-      // The fake answers an unknown session with HTTP 404 + 400006; a 200 carrying it counts the same.
-      const unknown = await post(env.handler, { provider: dialect.provider, sessionId: 'no-such-session' }, { path: '/api/avatar/stop' });
-      assert.equal(unknown.status, 200, unknown.text);
-      assert.deepEqual(unknown.json, { provider: dialect.provider, sessionId: 'no-such-session', stopped: true });
+      const { json } = await post(env.handler, { provider: dialect.provider });
       env.fake.vendor.failNext({ vendor: dialect.provider, path: path('stop'), status: 200, body: { code: 400006, message: 'Session is not in correct state' } });
-      const inOk = await post(env.handler, { provider: dialect.provider, sessionId: 'ended-session' }, { path: '/api/avatar/stop' });
+      const inOk = await stop(env.handler, json);
       assert.equal(inOk.status, 200, inOk.text);
       assert.equal(inOk.json.stopped, true);
     });
 
     it('maps another stop failure to vendor-error with the vendor status and body', async () => {
+      const { json } = await post(env.handler, { provider: dialect.provider });
       env.fake.vendor.failNext({ vendor: dialect.provider, path: path('stop'), status: 404, body: { code: 400100, message: 'Session not found' } });
-      const answer = await post(env.handler, { provider: dialect.provider, sessionId: 'no-such-session' }, { path: '/api/avatar/stop' });
+      const answer = await stop(env.handler, json);
       assert.equal(answer.status, 502);
       assert.equal(answer.json.error.code, 'vendor-error');
       assert.equal(answer.json.error.vendorStatus, 404);

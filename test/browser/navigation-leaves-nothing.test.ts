@@ -2,10 +2,6 @@ import { openBackend, type Backend } from '../helpers/money-backend.js';
 import { expectNothingRunning, navigateAwayMidCreate } from '../helpers/navigation-rounds.js';
 
 /**
- * RUN AFTER MERGING the server half of issue 13 (stop by requestId), then move this file into
- * test/browser/: `npx web-test-runner --files test/browser-after-merge/navigation-leaves-nothing.test.ts`.
- * Until then the server ignores the beacon's requestId (it answers 400: no sessionId) and this fails.
- *
  * A page navigated away while its create is in flight leaves no vendor session running: the beacon's
  * `{provider, requestId}` lets the server stop the session that create made, now or when it arrives.
  * The handler runs with `clientAbort: false` (it does not see the page leave), so only the beacon can.
