@@ -17,11 +17,16 @@ const clean = (dir) => ({ name: 'clean', buildStart: () => rmSync(dir, { recursi
  *   element; lit is bundled in; every transport, vendor adapter and SDK is its own lazy chunk.
  */
 
+/** Never in the package: each vendor's fake and tests (src/vendors/<name>/), and the shared fake vendor. */
+const NOT_SHIPPED = ['src/vendors/*/fake*.ts', 'src/vendors/*/test/**', 'src/fake-vendor/**'];
+
 const npmEntries = {
   index: 'src/index.ts',
   define: 'src/define.ts',
   // The server half (`streaming-avatar/server`): never imported by browser code.
   'server/index': 'src/server/index.ts',
+  // The ledger's Redis store (`streaming-avatar/server/redis`): takes the app's own `redis` client.
+  'server/redis': 'src/server/redis.ts',
   // Framework integrations: the React wrapper, and the types-only JSX and Vue entries (empty at runtime).
   'frameworks/react': 'src/frameworks/react.ts',
   'frameworks/jsx': 'src/frameworks/jsx.ts',
@@ -130,7 +135,7 @@ const npm = {
       tsconfig: './tsconfig.json',
       include: ['src/**/*.ts'],
       // livekit-sdk.ts is the CDN build's (see livekitSubset); the npm build keeps the bare import.
-      exclude: ['test/**', 'demo/**', 'scripts/**', 'src/transports/livekit-sdk.ts'],
+      exclude: ['test/**', 'demo/**', 'scripts/**', 'src/transports/livekit-sdk.ts', ...NOT_SHIPPED],
       outDir: 'dist',
       declaration: true,
       declarationDir: 'dist',
@@ -156,7 +161,7 @@ export const cdnBundlePlugins = () => [
 const cdnTypescript = typescript({
   tsconfig: './tsconfig.json',
   include: ['src/**/*.ts'],
-  exclude: ['test/**', 'demo/**', 'scripts/**', 'src/server/**'],
+  exclude: ['test/**', 'demo/**', 'scripts/**', 'src/server/**', 'src/vendors/*/server.ts', 'src/vendors/*/policy.ts', ...NOT_SHIPPED],
   outDir: 'cdn',
   declaration: false,
   sourceMap: true,

@@ -1,3 +1,4 @@
+import { moneyBackend } from './test/backend/wtr-money-backend.mjs';
 import rollupCommonjs from '@rollup/plugin-commonjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fromRollup } from '@web/dev-server-rollup';
@@ -54,7 +55,8 @@ const groupsOrSingle = singleFile
       groups: [
         {
           name: 'main',
-          files: ['test/browser/**/*.test.ts', `!${autoplayBlocked}`],
+          // Each vendor's browser tests sit in its folder (src/vendors/<name>/test/*.browser.test.ts).
+          files: ['test/browser/**/*.test.ts', 'src/vendors/*/test/*.browser.test.ts', `!${autoplayBlocked}`],
           browsers: [chromium(['--autoplay-policy=no-user-gesture-required'])],
         },
         {
@@ -65,6 +67,9 @@ const groupsOrSingle = singleFile
       ],
     };
 
+// The real session handler and fake vendor, in Node, for tests that need a real server (test/backend/).
+const backend = moneyBackend();
+
 export default {
   nodeResolve: { exportConditions: ['browser', 'development'] },
   rootDir: '.',
@@ -72,7 +77,9 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 8 * 60 * 1000,
   browserStartTimeout: 60000,
+  middleware: [backend.middleware],
   plugins: [
+    backend.plugin,
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     commonjs({ strictRequires: false, include: ['**/node_modules/agora-rtc-sdk-ng/**', '**/node_modules/sdp/**'] }),
     // Node-side backends the browser tests drive (test/helpers/backends.ts): one LiveKit test server per run.

@@ -65,7 +65,7 @@ function importsOf(code, file, cdnDir) {
 
 /**
  * Reads the CDN build: for each chunk, its gzipped size, its imports and the source modules it holds
- * (repo-relative, e.g. `src/providers/heygen.ts` or `node_modules/livekit-client/...`).
+ * (repo-relative, e.g. `src/vendors/heygen/adapter.ts` or `node_modules/livekit-client/...`).
  */
 export function readCdnGraph(cdnDir = join(root, 'cdn')) {
   if (!existsSync(join(cdnDir, 'streaming-avatar.js'))) throw new Error(`No CDN build in ${cdnDir}: run \`npm run build\` first.`);
@@ -108,7 +108,7 @@ const minus = (a, b) => new Set([...a].filter((x) => !b.has(x)));
 
 /** Source modules of the kinds of session the scenarios load. */
 export const MODULES = {
-  providers: { local: 'src/providers/local.ts', heygen: 'src/providers/heygen.ts', konpro: 'src/providers/konpro.ts', deepbrain: 'src/providers/deepbrain.ts', akool: 'src/providers/akool.ts' },
+  providers: { local: 'src/providers/local.ts', heygen: 'src/vendors/heygen/adapter.ts', konpro: 'src/vendors/konpro/adapter.ts', deepbrain: 'src/vendors/deepbrain/adapter.ts', akool: 'src/vendors/akool/adapter.ts' },
   transports: { local: 'src/transports/local/local-transport.ts', livekit: 'src/transports/livekit.ts', agora: 'src/transports/agora.ts', trtc: 'src/transports/trtc.ts' },
   sdks: { livekit: 'node_modules/livekit-client', agora: 'node_modules/agora-rtc-sdk-ng', trtc: 'node_modules/trtc-sdk-v5' },
 };

@@ -7,12 +7,12 @@ import { root } from './ensure.mjs';
 /**
  * Starts the demo server. `middleware` lets callers add routes. With `fakeBackend` (the default) it also
  * mounts the local fake vendor at /fake-vendor/* and the session handler at /api/avatar, pointed at it
- * (demo/fake-vendor/dev-backend.ts). Returns the URL and a `stop()` function.
+ * (demo/dev-backend.ts). Returns the URL and a `stop()` function.
  */
 export async function startDemoServer({ port = 8080, middleware = [], fakeBackend = true } = {}) {
   // The backend is TypeScript; tsx compiles it in place. It needs the server's own origin, known once it listens.
   let backend;
-  const { createDevBackend } = fakeBackend ? await tsImport('../demo/fake-vendor/dev-backend.ts', import.meta.url) : {};
+  const { createDevBackend } = fakeBackend ? await tsImport('../demo/dev-backend.ts', import.meta.url) : {};
   const mountBackend = async (ctx, next) => {
     if (!backend?.owns(ctx.path)) return next();
     ctx.respond = false; // The backend writes the Node response itself (streams included).

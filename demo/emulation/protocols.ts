@@ -4,7 +4,7 @@ import {
   encodeAkool,
   isCommandAck,
   type AkoolMessage,
-} from '../../src/providers/akool-messages.js';
+} from '../../src/vendors/akool/messages.js';
 import { encodeText } from '../../src/transports/media.js';
 import {
   localReply,

@@ -104,7 +104,7 @@ export const elementStyles = css`
   [part~=status]:empty {
     display: none;
   }
-  :host([state=error]) [part~=status] {
+  :host([state=error]) [part~=status]:not(.calm) {
     color: var(--streaming-avatar-error-color,#ffb4b4);
   }
   [part~=badge] {

@@ -217,10 +217,10 @@ export class StreamingAvatarElement extends LitElement {
   /** Extra fields merged into the session request (vendor options attributes do not cover). */
   sessionParams?: Record<string, unknown>;
 
-  /** Replaces the POST to `token-url`: `(request, {signal}) => Promise<session description>`. Posting to the bundled server handler yourself? Send `Content-Type: application/json` (anything else is 415). */
+  /** Replaces the POST to `token-url`: `(request, {signal}) => Promise<session description>`; `request.requestId` names the attempt, and `signal` aborts only when the element stops reading (60 s): a session returned after it stopped wanting it goes to the stop. Posting to the bundled server handler yourself? Send `Content-Type: application/json` (anything else is 415). */
   fetchSession?: FetchSession;
 
-  /** Replaces the POST to `<token-url>/stop` (pair it with `fetchSession`). */
+  /** Replaces the POST to `<token-url>/stop` (pair it with `fetchSession`): gets `{provider, sessionId, requestId, stopToken}`, to send to your server as they are. */
   stopSession?: StopSession;
 
   readonly #video: HTMLVideoElement;
@@ -512,6 +512,8 @@ export class StreamingAvatarElement extends LitElement {
     const live = state === 'connected' || state === 'reconnecting';
     const busy = state === 'connecting';
     const error = state === 'error';
+    // Every avatar taken (the server's caps) is no failure: a calm status, and the visitor tries again later.
+    const alarm = error && this.#controller.error?.code !== 'capacity';
     // The accessible name starts with the visible text (WCAG label-in-name) and says what it starts.
     const [startLabel, startName] = error
       ? ['Try again', 'Try again to start the avatar']
@@ -541,7 +543,7 @@ export class StreamingAvatarElement extends LitElement {
             <slot name="controls">${renderControls ? renderControls(this.#controlsView()) : nothing}</slot>
           </div>`
         : nothing}
-      <div part="status" role=${error ? 'alert' : 'status'} aria-live=${error ? 'assertive' : 'polite'}>${this.#statusText(state)}</div>
+      <div part="status" class=${error && !alarm ? 'calm' : ''} role=${alarm ? 'alert' : 'status'} aria-live=${alarm ? 'assertive' : 'polite'}>${this.#statusText(state)}</div>
       <div class="visually-hidden" aria-live="polite">${this.captions ? this.#captions.announcement : ''}</div>
     </div>`;
   }

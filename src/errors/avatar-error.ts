@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'bad-request',
   'origin-not-allowed',
   'rate-limited',
+  'capacity',
   // Loading code
   'transport-load-failed',
   'provider-load-failed',
@@ -71,6 +72,8 @@ export interface AvatarErrorDetail {
   vendorBody?: unknown;
   /** The attribute that holds a bad value (`invalid-attribute`). */
   attribute?: string;
+  /** Seconds the server asked to wait before trying again (`Retry-After` of a 429: `capacity`, `token-rate-limited`). */
+  retryAfter?: number;
   /** Whether the session can no longer continue (`true` for errors that move the state to `error`). */
   fatal: boolean;
 }

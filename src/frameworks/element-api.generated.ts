@@ -58,9 +58,9 @@ export interface StreamingAvatarAttributes {
 export interface StreamingAvatarJsProperties {
   /** Extra fields merged into the session request (vendor options attributes do not cover). */
   sessionParams?: StreamingAvatarElement['sessionParams'];
-  /** Replaces the POST to `token-url`: `(request, {signal}) => Promise<session description>`. Posting to the bundled server handler yourself? Send `Content-Type: application/json` (anything else is 415). */
+  /** Replaces the POST to `token-url`: `(request, {signal}) => Promise<session description>`; `request.requestId` names the attempt, and `signal` aborts only when the element stops reading (60 s): a session returned after it stopped wanting it goes to the stop. Posting to the bundled server handler yourself? Send `Content-Type: application/json` (anything else is 415). */
   fetchSession?: StreamingAvatarElement['fetchSession'];
-  /** Replaces the POST to `<token-url>/stop` (pair it with `fetchSession`). */
+  /** Replaces the POST to `<token-url>/stop` (pair it with `fetchSession`): gets `{provider, sessionId, requestId, stopToken}`, to send to your server as they are. */
   stopSession?: StreamingAvatarElement['stopSession'];
 }
 

@@ -16,11 +16,11 @@ const builtIn: Record<string, ProviderEntry> = {
     expectedTransport: () => 'local',
     load: () => import('./local.js'),
   },
-  heygen: vendor(() => import('./heygen.js')),
-  konpro: vendor(() => import('./konpro.js')),
-  deepbrain: vendor(() => import('./deepbrain.js')),
+  heygen: vendor(() => import('../vendors/heygen/adapter.js')),
+  konpro: vendor(() => import('../vendors/konpro/adapter.js')),
+  deepbrain: vendor(() => import('../vendors/deepbrain/adapter.js')),
   // Akool's own default stream type is Agora.
-  akool: vendor(() => import('./akool.js'), (config) => config.streamType ?? 'agora'),
+  akool: vendor(() => import('../vendors/akool/adapter.js'), (config) => config.streamType ?? 'agora'),
 };
 
 const custom = new Map<string, ProviderEntry>();

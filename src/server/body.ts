@@ -70,7 +70,29 @@ export async function readJsonObject(request: Request, maxBytes: number, kind: B
     throw badRequest('The body is not valid JSON.');
   }
   if (!isObject(value)) throw badRequest('The body must be a JSON object.');
+  const forbidden = forbiddenKey(value);
+  if (forbidden) throw badRequest(`The body may not hold a key named "${forbidden}".`);
   return value;
+}
+
+/**
+ * Keys that would reach an object's prototype once code copies or merges the body (`{...a}`, a deep
+ * merge, `Object.assign`): refused at any depth, whatever the route, before anything reads the body.
+ */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function forbiddenKey(root: unknown): string | undefined {
+  const queue: unknown[] = [root];
+  while (queue.length > 0) {
+    const value = queue.pop();
+    if (value === null || typeof value !== 'object') continue;
+    // JSON.parse makes `__proto__` an own key, so Object.keys sees it.
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) return key;
+      queue.push((value as Record<string, unknown>)[key]);
+    }
+  }
+  return undefined;
 }
 
 function tooLarge(maxBytes: number) {

@@ -10,6 +10,7 @@ const STATUS_BY_CODE: Partial<Record<AvatarErrorCode, number>> = {
   'provider-not-configured': 400,
   'origin-not-allowed': 403,
   'rate-limited': 429,
+  capacity: 429,
   'vendor-unauthorized': 502,
   'vendor-rate-limited': 429,
   'vendor-unavailable': 502,

@@ -5,15 +5,24 @@
 export { createSessionHandler } from './session-handler.js';
 export { toNodeHandler, toRequest, sendResponse } from './node.js';
 export { clientAddress } from './client-address.js';
+export { memoryStore } from './store.js';
+export type { KeyValueStore, MemoryStoreOptions } from './store.js';
+export type { ReapResult } from './ledger.js';
+export { DEFAULT_LIMITS } from './policy.js';
+export type { FieldOwner, FieldRule, SessionLimits, SitePolicy, VendorPolicy } from './policy.js';
 export type { NodeHandlerOptions, NodeRequest } from './node.js';
-export { DEEPBRAIN_DURATION_UNIT_S } from './vendors/deepbrain.js';
-export { SERVER_PROVIDERS } from './types.js';
+export { DEEPBRAIN_DURATION_UNIT_S } from '../vendors/deepbrain/server.js';
+export { SERVER_PROVIDERS } from './registry.js';
+export type { AkoolProviderConfig } from '../vendors/akool/server.js';
+export type { HeyGenProviderConfig } from '../vendors/heygen/server.js';
+export type { DeepBrainProviderConfig } from '../vendors/deepbrain/server.js';
+export type { KonProProviderConfig } from '../vendors/konpro/server.js';
 export type {
-  AkoolProviderConfig,
   ApiKeyProviderConfig,
-  DeepBrainProviderConfig,
+  FetchHandler,
+  HandlerContext,
   HookResult,
-  KonProProviderConfig,
+  ProviderConfigBase,
   ProviderConfigs,
   RateLimitInfo,
   RateLimitResult,
@@ -21,6 +30,7 @@ export type {
   SessionHandler,
   SessionHandlerLogger,
   SessionHandlerOptions,
+  ServerSessionRequest,
   StopRequest,
 } from './types.js';
 export type { SessionDescription } from '../session/session-description.js';

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setClientAddress } from './client-address.js';
-import type { SessionHandler } from './types.js';
+import type { FetchHandler } from './types.js';
 
 /**
  * Runs a fetch-standard handler on Node's `http` (and Express/Connect, which use the same objects, and
@@ -164,7 +164,7 @@ function drainOrClose(res: ServerResponse): Promise<void> {
 }
 
 /** `(req, res, next?)` for `http.createServer`, Express and Connect. */
-export function toNodeHandler(handler: SessionHandler, options: NodeHandlerOptions = {}) {
+export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions = {}) {
   return (req: NodeRequest, res: ServerResponse, next?: (error?: unknown) => void): void => {
     // The client went away before the answer was written: the handler must not go on creating a session.
     // On the response, not the request: a request's 'close' also comes when its body has been read.

@@ -1,46 +1,46 @@
 import type { SessionDescription } from '../session/session-description.js';
 import type { SessionRequest } from '../session/session-types.js';
+import type { KeyValueStore } from './store.js';
+import type { ReapResult } from './ledger.js';
+import type { SitePolicy } from './policy.js';
+import type { ServerVendors } from './registry.js';
+import type { Vendor } from './vendor.js';
 
-/** Vendors the server half can create sessions for. */
-export const SERVER_PROVIDERS = ['heygen', 'konpro', 'deepbrain', 'akool'] as const;
-export type ServerProvider = (typeof SERVER_PROVIDERS)[number];
+/** Vendors the server half can create sessions for: the keys of the registry (server/registry.ts). */
+export type ServerProvider = keyof ServerVendors;
 
-export interface ApiKeyProviderConfig {
-  apiKey: string;
+/**
+ * What every vendor's configuration has beside its keys: where its API is, the raw fields the site adds,
+ * and the site's policy (`defaults`, `allow`, `avatars`: see `SitePolicy`).
+ */
+export interface ProviderConfigBase<F extends string = string> extends SitePolicy<F> {
   /** Vendor API origin; defaults to the vendor's production host. Tests and the fake vendor set it. */
   baseUrl?: string;
-  /** Raw vendor fields merged into every create body (trusted: they come from the server, not the page). */
+  /**
+   * Raw vendor fields merged into every create body (trusted: they come from the server, not the page).
+   * The hard maxima (`maxDurationS`, `maxIdleTimeoutS`) still apply to them.
+   */
   vendorFields?: Record<string, unknown>;
 }
 
-export interface KonProProviderConfig extends ApiKeyProviderConfig {
-  /** KonPro `livekit_settings` (own LiveKit instance, beta), forwarded as is. */
-  livekitSettings?: Record<string, unknown>;
+/** The shape most vendors' configuration shares: one API key. */
+export interface ApiKeyProviderConfig<F extends string = string> extends ProviderConfigBase<F> {
+  apiKey: string;
 }
 
-export interface DeepBrainProviderConfig {
-  appId: string;
-  userKey: string;
-  baseUrl?: string;
-  vendorFields?: Record<string, unknown>;
-}
+/** Each vendor's configuration, as its server half (src/vendors/<name>/server.ts) declares it. */
+export type ProviderConfigs = { [P in ServerProvider]?: ServerVendors[P] extends Vendor<infer C> ? C : never };
 
-export interface AkoolProviderConfig extends ApiKeyProviderConfig {
-  /** Session length in seconds when the page does not ask for one (max 3600). Default 600. */
-  defaultDuration?: number;
-}
-
-export interface ProviderConfigs {
-  heygen?: ApiKeyProviderConfig;
-  konpro?: KonProProviderConfig;
-  deepbrain?: DeepBrainProviderConfig;
-  akool?: AkoolProviderConfig;
-}
-
-/** The stop route's body: what the element sends (also with `navigator.sendBeacon`). */
+/**
+ * The stop route's body: what the element sends (also with `navigator.sendBeacon`). Either the session's
+ * `stopToken` (from the create answer) with its `sessionId`, or, for a create still in flight, only the
+ * `requestId` the element made for it.
+ */
 export interface StopRequest {
   provider: string;
-  sessionId: string;
+  sessionId?: string;
+  requestId?: string;
+  stopToken?: string;
 }
 
 /**
@@ -78,21 +78,50 @@ export interface SessionHandlerOptions {
    */
   rateLimit?: (request: Request, info: RateLimitInfo) => RateLimitResult | Promise<RateLimitResult>;
   /**
-   * Authenticate the site's user and rewrite or refuse the session request. A returned body may carry
-   * `vendorFields` (raw vendor fields merged into the vendor's create body); the page cannot set those.
+   * Authenticate the site's user and rewrite or refuse the session request. It gets the page's body as the
+   * policy left it (fields the page may not set dropped, the site's `defaults` under it), and what it
+   * returns is the server's: any field of the vendor, unfiltered (the hard maxima still apply). A returned
+   * body may carry `vendorFields` (raw vendor fields merged into the create body) and `clientId` (who the
+   * user is, for `maxSessionsPerClient`); the page can set neither.
    */
-  beforeCreate?: (request: Request, body: SessionRequest) => HookResult<SessionRequest> | Promise<HookResult<SessionRequest>>;
+  beforeCreate?: (request: Request, body: SessionRequest) => HookResult<ServerSessionRequest> | Promise<HookResult<ServerSessionRequest>>;
   /** Called with the answer before it is sent (e.g. to remember which user owns which session). */
   afterCreate?: (request: Request, session: SessionDescription) => void | Promise<void>;
-  /** Same contract as `beforeCreate`, for the stop route (e.g. check the user owns the session). */
+  /**
+   * Asked before a stop, after its capability checked out (a refused stop never reaches it): `false`, a
+   * `Response` or a thrown `AvatarError` refuses. What it returns otherwise does not change what is stopped.
+   */
   beforeStop?: (request: Request, body: StopRequest) => HookResult<StopRequest> | Promise<HookResult<StopRequest>>;
   /**
-   * Binds stops to the browser that created the session: the create answer sets an HttpOnly, SameSite=Strict
-   * cookie named by an HMAC (this secret, at least 16 characters) of the session, and a stop without it is
-   * 403 `token-forbidden`. Same-origin deployments only (the element sends cookies to its own origin);
-   * elsewhere check ownership in `beforeStop`. Needs Web Crypto (Node 19+, Deno, Bun, edge).
+   * Signs the stop capability every create answer carries (`stopToken`, HMAC-SHA256), so only the page that
+   * got a session can stop it. At least 16 characters; the same on every instance. A list rotates: the
+   * first signs, every one verifies. Unset: a random key per process, so stops work only on the instance
+   * that made the session (and not after a restart); the log says so.
    */
-  stopSecret?: string;
+  secret?: string | readonly string[];
+  /**
+   * Where the session ledger lives (default: this process's memory, `memoryStore()`). Several instances
+   * need one shared store (`redisStore()` from `streaming-avatar/server/redis`, or any `KeyValueStore`)
+   * for stops by requestId and the caps to see every instance's sessions.
+   */
+  store?: KeyValueStore;
+  /** Sessions at once per vendor, site-wide (a number for every vendor, or per vendor); more answer 429 `capacity`. */
+  maxConcurrentSessions?: number | Partial<Record<ServerProvider, number>>;
+  /**
+   * Sessions at once per client, every vendor together; more answer 429 `capacity`. The client is the
+   * `clientId` `beforeCreate` returns, else `clientAddress` (set by `toNodeHandler`); with neither, this
+   * cap cannot apply (logged once).
+   */
+  maxSessionsPerClient?: number;
+  /**
+   * Longest session in seconds (default 600), whatever the config or hooks ask: sent to each vendor in its
+   * own unit where it has a duration field, always the answer's `expiresAt`, and enforced by the reaper.
+   */
+  maxDurationS?: number;
+  /** Longest idle timeout in seconds (default 300), whatever the config or hooks ask. */
+  maxIdleTimeoutS?: number;
+  /** `true`: a page field outside the policy answers 400 `bad-request` naming it, instead of being dropped (and logged once). */
+  strict?: boolean;
   /**
    * `false`: ignore `request.signal`. By default its abort means the client left, so the handler makes no
    * further vendor call and stops a session made meanwhile; some Node-to-fetch adapters abort it as soon
@@ -107,8 +136,40 @@ export interface SessionHandlerOptions {
   fetch?: typeof fetch;
   /** Where failures are reported (default `console`; `false` for none). Messages never carry secrets. */
   logger?: SessionHandlerLogger | false;
-  /** Clock for `expiresAt` (tests). */
+  /** Clock for `expiresAt`, stop tokens and the reaper (tests). */
   now?: () => number;
 }
 
-export type SessionHandler = (request: Request) => Promise<Response>;
+/** What `beforeCreate` may return: a session request with the server's own extras. */
+export type ServerSessionRequest = SessionRequest & {
+  /** Raw vendor fields merged into the vendor's create body. */
+  vendorFields?: Record<string, unknown>;
+  /** Who the user is, for `maxSessionsPerClient` (e.g. your user id). */
+  clientId?: string;
+};
+
+/**
+ * The runtime's per-request context (Cloudflare Workers' `ctx`, or `{waitUntil: after}` in Next.js, Vercel's
+ * `waitUntil`): work past the answer (reading a late vendor answer to stop its session, the lazy sweep) is
+ * handed to `waitUntil`, so the runtime does not cut it short. Node needs none.
+ */
+export interface HandlerContext {
+  waitUntil?(promise: Promise<unknown>): void;
+}
+
+/** A fetch-standard handler: what `toNodeHandler` runs. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+export interface SessionHandler {
+  /** `context`: anything, read only for `waitUntil` (a Next.js route's `{params}` is fine). */
+  (request: Request, context?: HandlerContext | object): Promise<Response>;
+  /**
+   * Stops every recorded session past its end (`expiresAt`) that was never stopped: for a scheduled job
+   * (cron, a Worker's `scheduled` event). Requests also sweep, at most every 30 s across instances.
+   */
+  reap(): Promise<ReapResult>;
+  /** Resolves when the background work this instance started has ended (tests, graceful shutdown). */
+  drain(): Promise<void>;
+}
+
+export type { KeyValueStore, ReapResult };

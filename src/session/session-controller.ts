@@ -9,8 +9,10 @@ import type { Transport, TransportHost } from '../transports/transport.js';
 import { waitForFirstFrame } from './first-frame.js';
 import { KeepAlive } from './keep-alive.js';
 import { playWithFallback } from './playback.js';
-import type { SessionDescription } from './session-description.js';
-import { requestSession, sendStop } from './session-request.js';
+import { localDescription, type SessionDescription } from './session-description.js';
+import { longTimeout } from './long-timeout.js';
+import { PendingCreate } from './pending-create.js';
+import { stopRequestOf, stopVia } from './session-request.js';
 import type {
   AvatarState,
   EndedReason,
@@ -63,6 +65,8 @@ interface QueuedSpeech {
 /** One session attempt and everything it allocated; stale callbacks check `closed`. */
 class Session {
   readonly abort = new AbortController();
+  /** The create request (server-backed providers); it outlives the session if the session ends first. */
+  create?: PendingCreate;
   description?: SessionDescription;
   transport?: Transport;
   provider?: ProviderAdapter;
@@ -72,7 +76,8 @@ class Session {
   error?: AvatarError;
   closing: Promise<void> = Promise.resolve();
   readonly queue: QueuedSpeech[] = [];
-  readonly timers: ReturnType<typeof setTimeout>[] = [];
+  /** Cancels the session's timers. */
+  readonly timers: (() => void)[] = [];
   keepAlive?: KeepAlive;
   voiceChat?: { pushToTalk: boolean; micMuted: boolean; bargeIn: boolean; activity?: VoiceActivity };
   /** A `startVoiceChat()` still waiting (on the microphone prompt, most often); `stopVoiceChat()` cancels it. */
@@ -431,14 +436,15 @@ export class SessionController {
     if (!Number.isFinite(expiresAt)) return;
     const remaining = expiresAt - Date.now();
     const warnBefore = Math.min(EXPIRY_WARNING_MS, Math.max(5_000, remaining * 0.1));
+    // Chained timers: an expiresAt weeks away must not overflow setTimeout and end the session at once.
     session.timers.push(
-      setTimeout(() => {
+      longTimeout(() => {
         if (this.#isLive(session)) this.#host.dispatch('avatar-session-expiring', { remaining: this.sessionRemaining ?? 0 });
-      }, Math.max(0, remaining - warnBefore)),
+      }, remaining - warnBefore),
       // A little grace: the vendor usually ends the session itself, with its own reason.
-      setTimeout(() => {
+      longTimeout(() => {
         if (this.#isLive(session)) void this.#end(session, 'timeout');
-      }, Math.max(0, remaining + 2_000)),
+      }, remaining + 2_000),
     );
   }
 
@@ -457,10 +463,15 @@ export class SessionController {
     transportModule.then((module) => module.preload?.()).catch(() => undefined);
     providerModule.catch(() => undefined);
 
-    const description = entry.needsServer
-      ? await requestSession(config, { signal, fetchImpl: this.#fetchImpl })
-      : localDescription(config);
-    this.#check(session);
+    let description: SessionDescription;
+    if (entry.needsServer) {
+      // Not tied to the session's signal: a create the session no longer wants is read and stopped, not dropped.
+      session.create = new PendingCreate(config, this.#fetchImpl);
+      description = await this.#step(session, session.create.within(config.tokenTimeout, signal));
+      session.create.take();
+    } else {
+      description = localDescription(config);
+    }
     session.description = description;
 
     const kind = description.transport.kind;
@@ -644,7 +655,9 @@ export class SessionController {
     session.closed = true;
     session.abort.abort();
     session.keepAlive?.stop();
-    session.timers.forEach(clearTimeout);
+    session.timers.forEach((cancel) => cancel());
+    // A create still being answered: its session is stopped as soon as it arrives.
+    session.create?.abandon();
     const hadVoiceChat = Boolean(session.voiceChat);
     session.voiceChat?.activity?.dispose();
     session.voiceChat = undefined;
@@ -683,12 +696,7 @@ export class SessionController {
     const { description, config, entry } = session;
     if (!description || !entry.needsServer || session.stopSent) return;
     session.stopSent = true;
-    const body = { provider: description.provider, sessionId: description.sessionId };
-    if (config.stopSession) {
-      void config.stopSession(body).catch(() => undefined);
-    } else if (config.tokenUrl) {
-      void sendStop(config.tokenUrl, body, { beacon, fetchImpl: this.#fetchImpl }).catch(() => undefined);
-    }
+    stopVia(config, stopRequestOf(description, session.create?.requestId), { beacon, fetchImpl: this.#fetchImpl });
   }
 
   #fail(error: AvatarError): void {
@@ -718,14 +726,4 @@ export class SessionController {
     this.#host.audioBlockedChanged(blocked);
     if (blocked) this.#host.dispatch('avatar-autoplay-blocked', { sessionId: this.sessionId ?? '' });
   }
-}
-
-/** `provider="local"` needs no server: the session is made in the page. */
-function localDescription(config: SessionConfig): SessionDescription {
-  const id = globalThis.crypto?.randomUUID?.() ?? `local-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  return {
-    provider: config.provider,
-    sessionId: id,
-    transport: { kind: 'local', protocol: 'local', ...(config.language ? { language: config.language } : {}) },
-  };
 }

@@ -1,5 +1,6 @@
 import { AvatarError } from '../errors/avatar-error.js';
 import type { TransportCredentials } from '../transports/transport.js';
+import type { SessionConfig } from './session-types.js';
 
 /**
  * The one normalized answer of every token endpoint, whatever the vendor:
@@ -17,6 +18,8 @@ export interface SessionDescription {
   apiBaseUrl?: string;
   /** Vendor-specific extras the server passes through for the provider adapter. */
   options?: Record<string, unknown>;
+  /** The stop capability from the bundled server handler: opaque, sent back with every stop of this session. */
+  stopToken?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -52,13 +55,25 @@ function integerOrString(source: Json, key: string): number | string {
   return value;
 }
 
-function parseTransport(value: unknown): TransportCredentials {
+/**
+ * A page served over `https:` takes no plain-text transport or API URL: a token or the media would cross
+ * the network in clear (and the browser would block most of it as mixed content anyway). An `http:` page
+ * (local development) may use them.
+ */
+function requireSecure(url: string, field: string, pageProtocol: string | undefined): void {
+  if (pageProtocol === 'https:' && /^(ws|http):/i.test(url)) {
+    throw invalid(`${field} must be a secure URL (wss:// or https://) on an https: page, not ${url.split(':')[0]}://`);
+  }
+}
+
+function parseTransport(value: unknown, pageProtocol: string | undefined): TransportCredentials {
   if (!isObject(value)) throw invalid('transport must be an object');
   const kind = value.kind;
   switch (kind) {
     case 'livekit': {
       const url = requireString(value, 'url');
       if (!/^(wss?|https?):\/\//i.test(url)) throw invalid('transport.url must be a ws(s):// or http(s):// URL');
+      requireSecure(url, 'transport.url', pageProtocol);
       const credentials: TransportCredentials = { kind, url, token: requireString(value, 'token') };
       const avatarIdentity = optionalString(value, 'avatarIdentity');
       if (avatarIdentity) credentials.avatarIdentity = avatarIdentity;
@@ -106,8 +121,15 @@ function parseTransport(value: unknown): TransportCredentials {
   }
 }
 
-/** Checks a token endpoint answer and returns it typed; throws `token-invalid-shape` naming the bad field. */
-export function parseSessionDescription(value: unknown, expectedProvider: string): SessionDescription {
+/**
+ * Checks a token endpoint answer and returns it typed; throws `token-invalid-shape` naming the bad field.
+ * `pageProtocol` (default: the page's) decides whether plain `ws:`/`http:` URLs are refused.
+ */
+export function parseSessionDescription(
+  value: unknown,
+  expectedProvider: string,
+  pageProtocol: string | undefined = globalThis.location?.protocol,
+): SessionDescription {
   if (!isObject(value)) throw invalid('expected a JSON object');
   const provider = requireString(value, 'provider', 'session');
   if (provider !== expectedProvider) {
@@ -116,7 +138,7 @@ export function parseSessionDescription(value: unknown, expectedProvider: string
   const description: SessionDescription = {
     provider,
     sessionId: requireString(value, 'sessionId', 'session'),
-    transport: parseTransport(value.transport),
+    transport: parseTransport(value.transport, pageProtocol),
   };
   const sessionToken = optionalString(value, 'sessionToken', 'session');
   if (sessionToken) description.sessionToken = sessionToken;
@@ -128,11 +150,24 @@ export function parseSessionDescription(value: unknown, expectedProvider: string
   const apiBaseUrl = optionalString(value, 'apiBaseUrl', 'session');
   if (apiBaseUrl) {
     if (!/^https?:\/\//i.test(apiBaseUrl)) throw invalid('session.apiBaseUrl must be an http(s) URL');
+    requireSecure(apiBaseUrl, 'session.apiBaseUrl', pageProtocol);
     description.apiBaseUrl = apiBaseUrl;
   }
+  const stopToken = optionalString(value, 'stopToken', 'session');
+  if (stopToken) description.stopToken = stopToken;
   if (value.options !== undefined) {
     if (!isObject(value.options)) throw invalid('session.options must be an object');
     description.options = value.options;
   }
   return description;
+}
+
+/** `provider="local"` needs no server: the session is made in the page. */
+export function localDescription(config: SessionConfig): SessionDescription {
+  const id = globalThis.crypto?.randomUUID?.() ?? `local-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  return {
+    provider: config.provider,
+    sessionId: id,
+    transport: { kind: 'local', protocol: 'local', ...(config.language ? { language: config.language } : {}) },
+  };
 }

@@ -45,6 +45,8 @@ export interface SessionConfig {
  */
 export interface SessionRequest {
   provider: string;
+  /** Made per create attempt (`crypto.randomUUID()`): names this create to the server, e.g. in a pagehide stop. */
+  requestId?: string;
   avatarId?: string;
   quality?: Quality;
   videoEncoding?: VideoEncoding;
@@ -55,11 +57,18 @@ export interface SessionRequest {
   [extra: string]: unknown;
 }
 
-/** Replaces the HTTP call to `token-url`, for apps that already have an authenticated client. */
+/**
+ * Replaces the HTTP call to `token-url`, for apps that already have an authenticated client. `signal` aborts
+ * only when the element stops reading the answer (60 s); a session that comes back after the element stopped
+ * wanting it is stopped at once through `stopSession` (or `<token-url>/stop`).
+ */
 export type FetchSession = (request: SessionRequest, init: { signal: AbortSignal }) => Promise<unknown>;
 
-/** Replaces the POST to `<token-url>/stop` (pair it with `fetchSession`). */
-export type StopSession = (session: { provider: string; sessionId: string }) => Promise<void>;
+/**
+ * Replaces the POST to `<token-url>/stop` (pair it with `fetchSession`). It gets the create's `requestId`
+ * and, when the create answer carried one, its `stopToken`: send both to the server.
+ */
+export type StopSession = (session: { provider: string; sessionId: string; requestId?: string; stopToken?: string }) => Promise<void>;
 
 /** The `detail` of `avatar-voice-chat-change`, and the element's view of voice chat. */
 export interface VoiceChatState {

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { AvatarError } from '../../src/errors/avatar-error.js';
-import { encodeAkool } from '../../src/providers/akool-messages.js';
+import { encodeAkool } from '../../src/vendors/akool/messages.js';
 import { registerProvider } from '../../src/providers/registry.js';
 import type { SessionDescription } from '../../src/session/session-description.js';
 import { createAgoraTransport } from '../../src/transports/agora.js';
@@ -50,9 +50,23 @@ const tokenFailure = (name: string, reply: Parameters<typeof tokenStage>[0], cod
     arrange: async () => tokenStage(reply),
     act: async (s: TokenStage) => void (await failedStart(s.el)),
     expect: { code, state: 'error', ended: 'error' },
-    also: (s: TokenStage) => {
+    also: async (s: TokenStage) => {
       if (status !== undefined) expect(s.el.error?.status).to.equal(status);
       expect(census().createdPeerConnections, 'no transport was created').to.equal(s.peerConnectionsBefore);
+      // No paid session left: a 2xx answer the element refuses may have made one, so it is stopped (by the
+      // id it named, and by requestId); an error status made none, so there is nothing to stop.
+      const { requestId } = s.endpoint.requests[0]!.body as { requestId: string };
+      const answered = typeof reply === 'function' || !('json' in reply || 'text' in reply) ? undefined : reply;
+      if (!answered) return;
+      if ((answered.status ?? 200) >= 300) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(s.endpoint.stops, 'no stop after an error status').to.have.length(0);
+        return;
+      }
+      await waitFor(() => s.endpoint.stops.length > 0, 2000, 'the stop of the refused answer');
+      const named = 'json' in answered ? (answered.json as { sessionId?: unknown } | null)?.sessionId : undefined;
+      const expected = typeof named === 'string' ? { provider: 'fault-server', sessionId: named, requestId } : { provider: 'fault-server', requestId };
+      expect(s.endpoint.stops.map((stop) => stop.body), 'one stop, naming the session').to.deep.equal([expected]);
     },
   });
 
@@ -109,6 +123,12 @@ export const FAULTS: FaultRow[] = [
   tokenFailure('403', { status: 403, json: {} }, 'token-forbidden', 403),
   tokenFailure('404', { status: 404, text: 'Not Found' }, 'token-not-found', 404),
   tokenFailure('429', { status: 429, json: {} }, 'token-rate-limited', 429),
+  tokenFailure(
+    '429 capacity (every avatar taken; calm, retryable)',
+    { status: 429, json: { error: { code: 'capacity', message: 'Too many sessions.' } }, headers: { 'retry-after': '30' } },
+    'capacity',
+    429,
+  ),
   tokenFailure('500', { status: 500, text: '<html>oops</html>' }, 'token-http-error', 500),
   tokenFailure('a body that is not JSON', { status: 200, text: '<!doctype html><p>login</p>' }, 'token-invalid-json'),
   tokenFailure('the wrong shape (a JSON array)', { json: [] }, 'token-invalid-shape'),
@@ -124,11 +144,11 @@ export const FAULTS: FaultRow[] = [
     'token-invalid-shape',
   ),
   fault({
-    name: 'token endpoint: slower than token-timeout (the request is aborted)',
+    name: 'token endpoint: slower than token-timeout (the request is not aborted: its answer is still read)',
     arrange: async () => tokenStage({ hang: true }, { 'token-timeout': '150' }),
     act: async (s) => void (await failedStart(s.el)),
     expect: { code: 'token-timeout', state: 'error', ended: 'error' },
-    also: (s) => expect(s.endpoint.requests[0]!.signal!.aborted, 'request aborted').to.equal(true),
+    also: (s) => expect(s.endpoint.requests[0]!.signal!.aborted, 'request aborted').to.equal(false),
   }),
 
   fault({
@@ -351,11 +371,13 @@ export const FAULTS: FaultRow[] = [
     expect: { code: null, state: 'connected', ended: 'user' },
     also: (s) => {
       expect(s.el.sessionId).to.equal('fresh');
-      expect(s.endpoint.requests[0]!.signal!.aborted, 'the stale request aborted').to.equal(true);
+      // Not aborted: its answer is read, and its session stopped (the stale stop below).
+      expect(s.endpoint.requests[0]!.signal!.aborted, 'the stale request aborted').to.equal(false);
+      expect(s.endpoint.stops.map((stop) => (stop.body as { sessionId?: string }).sessionId), 'the stale session stopped').to.deep.equal(['stale']);
     },
   }),
   fault({
-    name: 'removal during the token fetch: request aborted, nothing started',
+    name: 'removal during the token fetch: nothing started (the request goes on)',
     arrange: async () => tokenStage({ hang: true }),
     act: async (s) => {
       const created = census().createdPeerConnections;
@@ -366,7 +388,7 @@ export const FAULTS: FaultRow[] = [
       expect(census().createdPeerConnections - created, 'no peer connection made').to.equal(0);
     },
     expect: { code: null, state: 'ended', ended: 'user' },
-    also: (s) => expect(s.endpoint.requests[0]!.signal!.aborted, 'request aborted').to.equal(true),
+    also: (s) => expect(s.endpoint.requests[0]!.signal!.aborted, 'request aborted').to.equal(false),
   }),
 ];
 

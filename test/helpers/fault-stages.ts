@@ -46,7 +46,11 @@ export function tokenStage(reply: Reply | Parameters<TokenEndpoint['reply']>[0],
     el,
     endpoint,
     peerConnectionsBefore: census().createdPeerConnections,
-    restore: () => {
+    restore: async () => {
+      // A create still hanging is read on (bounded) by design; end it as a server going away would, and
+      // let its stop by requestId reach the stub before it goes.
+      endpoint.release();
+      await new Promise((resolve) => setTimeout(resolve, 0));
       endpoint.restore();
       unregister.forEach((u) => u());
     },

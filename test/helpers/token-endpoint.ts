@@ -12,8 +12,8 @@ export interface RecordedRequest {
 }
 
 export type Reply =
-  | { status?: number; json: unknown; delayMs?: number }
-  | { status?: number; text: string; delayMs?: number }
+  | { status?: number; json: unknown; delayMs?: number; headers?: Record<string, string> }
+  | { status?: number; text: string; delayMs?: number; headers?: Record<string, string> }
   | { hang: true }
   | { networkError: true };
 
@@ -23,18 +23,27 @@ export interface TokenEndpoint {
   /** `performance.now()` when each session request was answered (after its `delayMs`), in order. */
   answeredAt: number[];
   reply(reply: Reply | ((request: RecordedRequest) => Reply)): void;
+  /**
+   * Ends every request still hanging with a network error, as a server going away does. The element reads
+   * a create nobody wants for up to 60 s; this lets a test check that nothing else is left behind.
+   */
+  release(): void;
   restore(): void;
 }
 
 export function stubTokenEndpoint(path = '/api/avatar'): TokenEndpoint {
   const realFetch = window.fetch;
   let handler: (request: RecordedRequest) => Reply = () => ({ status: 500, json: { error: { code: 'token-http-error', message: 'no reply set' } } });
+  const hanging = new Set<(error: Error) => void>();
   const endpoint: TokenEndpoint = {
     requests: [],
     stops: [],
     answeredAt: [],
     reply(reply) {
       handler = typeof reply === 'function' ? reply : () => reply;
+    },
+    release() {
+      for (const fail of [...hanging]) fail(new TypeError('Failed to fetch'));
     },
     restore() {
       window.fetch = realFetch;
@@ -60,7 +69,12 @@ export function stubTokenEndpoint(path = '/api/avatar'): TokenEndpoint {
     const reply = handler(request);
     if ('hang' in reply) {
       return new Promise<Response>((_, reject) => {
-        init.signal?.addEventListener('abort', () => reject(init.signal?.reason ?? new DOMException('Aborted', 'AbortError')));
+        const fail = (error: unknown) => {
+          hanging.delete(fail);
+          reject(error);
+        };
+        hanging.add(fail);
+        init.signal?.addEventListener('abort', () => fail(init.signal?.reason ?? new DOMException('Aborted', 'AbortError')));
       });
     }
     if ('networkError' in reply) throw new TypeError('Failed to fetch');
@@ -75,7 +89,7 @@ export function stubTokenEndpoint(path = '/api/avatar'): TokenEndpoint {
     }
     const body = 'json' in reply ? JSON.stringify(reply.json) : reply.text;
     endpoint.answeredAt.push(performance.now());
-    return new Response(body, { status: reply.status ?? 200, headers: { 'content-type': 'application/json' } });
+    return new Response(body, { status: reply.status ?? 200, headers: { 'content-type': 'application/json', ...reply.headers } });
   };
   return endpoint;
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import terser from '@rollup/plugin-terser';
 import { rollup, type OutputChunk, type Plugin, type RollupOptions } from 'rollup';
 import ts from 'typescript';
-import { DEFAULT_FAKE_KEYS } from '../../demo/fake-vendor/index.js';
+import { DEFAULT_FAKE_KEYS } from '../../src/fake-vendor/index.js';
 
 /**
  * The browser bundle must never carry server code or a key. This builds the CDN bundle (the same config as
@@ -59,6 +59,10 @@ const stripTypes = (): Plugin => ({
 
 const found = (code: string, needles: string[]) => needles.filter((needle) => code.includes(needle));
 
+/** Server code (src/server, each vendor's server.ts) and fakes (src/fake-vendor, each vendor's fake*.ts). */
+const SERVER_OR_FAKE = /(^|\/)src\/(server\/|fake-vendor\/|vendors\/[^/]+\/(server|fake[^/]*)\.ts)/;
+const isServerOrFake = (id: string) => SERVER_OR_FAKE.test(id);
+
 /** The npm build's browser entries (everything in package.json `exports` but `./server`). */
 const DIST_BROWSER_ENTRIES = [
   'dist/index.js',
@@ -107,7 +111,7 @@ describe('browser bundle', { timeout: 120_000 }, () => {
     const plugins = (cdn.plugins as Plugin[]).filter((plugin) => plugin && !['clean', 'terser'].includes(plugin.name));
     const { code, modules } = await build({ input: cdn.input, plugins: [...plugins, stripComments()] });
     assert.ok(modules.some((id) => id.endsWith('src/cdn.ts')), 'the bundle was built from the element');
-    assert.deepEqual(modules.filter((id) => id.includes('/src/server/') || id.includes('/fake-vendor/')), []);
+    assert.deepEqual(modules.filter(isServerOrFake), []);
     assert.deepEqual(found(code, SERVER_MARKERS), []);
     assert.deepEqual(found(code, KEY_STRINGS), []);
   });
@@ -116,12 +120,12 @@ describe('browser bundle', { timeout: 120_000 }, () => {
   it('the built browser files (dist/ browser entries and cdn/) hold no server module and no key header logic', () => {
     assert.ok(existsSync(resolve(root, 'dist/index.js')) && existsSync(resolve(root, 'cdn/streaming-avatar.js')), 'run `npm run build` first (`npm test` does)');
     const dist = reachableFromBrowserEntries();
-    assert.ok(dist.includes('dist/transports/registry.js') && dist.includes('dist/providers/heygen.js'), 'the import walk reached the lazy modules');
+    assert.ok(dist.includes('dist/transports/registry.js') && dist.includes('dist/vendors/heygen/adapter.js'), 'the import walk reached the lazy modules');
     const cdn = filesUnder('cdn').filter((file) => file.endsWith('.js'));
     assert.ok(cdn.length > 10, 'the CDN build has its chunks');
     const browserFiles = [...dist, ...cdn];
-    assert.deepEqual(dist.filter((file) => file.startsWith('dist/server/')), [], 'no dist/server module is reachable from a browser entry');
-    const builtFromServer = (file: string) => mapSources(file).some((source) => /(^|\/)src\/server\//.test(source));
+    assert.deepEqual(dist.filter((file) => file.startsWith('dist/server/') || /^dist\/vendors\/[^/]+\/server\.js$/.test(file)), [], 'no server module is reachable from a browser entry');
+    const builtFromServer = (file: string) => mapSources(file).some(isServerOrFake);
     const fromServer = browserFiles.filter(builtFromServer);
     assert.deepEqual(fromServer, [], 'no browser file was built from src/server');
     for (const file of browserFiles) {
@@ -130,7 +134,7 @@ describe('browser bundle', { timeout: 120_000 }, () => {
       assert.deepEqual(found(code, KEY_STRINGS), [], `${file} holds a configured key`);
     }
     // Control: the walk and the markers do find the server files when pointed at them.
-    const server = filesUnder('dist/server').filter((file) => file.endsWith('.js'));
+    const server = [...filesUnder('dist/server'), ...filesUnder('dist/vendors')].filter((file) => /(^dist\/server\/.*|\/server)\.js$/.test(file));
     const serverCode = server.map((file) => readFileSync(resolve(root, file), 'utf8')).join('\n');
     assert.deepEqual(found(serverCode, ['createSessionHandler', 'STUDIO-API-KEY', 'x-api-key']), ['createSessionHandler', 'STUDIO-API-KEY', 'x-api-key']);
     assert.ok(builtFromServer('dist/server/session-handler.js'), 'source maps name their server sources');

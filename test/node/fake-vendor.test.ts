@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createFakeVendor, createManualClock, fakeVendorBaseUrl, startFakeVendor, type RunningFakeVendor } from '../../demo/fake-vendor/index.js';
+import { createFakeVendor, createManualClock, fakeVendorBaseUrl, startFakeVendor, type RunningFakeVendor } from '../../src/fake-vendor/index.js';
 import { readRelay } from './support/fake-env.js';
 
 /** The fake vendor on its own: each vendor's validation, envelopes, state rules, timers and the relay. */

@@ -4,7 +4,7 @@ import { connect as http2Connect, createServer as createHttp2Server } from 'node
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { sendResponse, toNodeHandler, type NodeRequest } from '../../src/server/index.js';
-import { useEnv, withEnv } from './support/fake-env.js';
+import { stopBody, useEnv, withEnv } from './support/fake-env.js';
 
 async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
   const server = createServer(listener);
@@ -24,8 +24,9 @@ describe('toNodeHandler', () => {
       assert.equal(created.status, 200);
       assert.match(created.headers.get('content-type') ?? '', /application\/json/);
       assert.equal(created.headers.get('cache-control'), 'no-store');
-      const { sessionId } = await created.json();
-      const stopped = await fetch(`${url}/api/avatar/stop`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ provider: 'akool', sessionId }) });
+      const session = await created.json();
+      const { sessionId } = session;
+      const stopped = await fetch(`${url}/api/avatar/stop`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(stopBody(session)) });
       assert.equal(stopped.status, 200);
       assert.equal(env.fake.vendor.session(sessionId)!.state, 'closed');
       const bad = await fetch(`${url}/api/avatar`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(20_000) });
@@ -52,8 +53,9 @@ describe('toNodeHandler', () => {
     try {
       const created = await fetch(`${url}/api/avatar`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'akool', avatarId: 'a' }) });
       assert.equal(created.status, 200);
-      const { sessionId } = await created.json();
-      const stopped = await fetch(`${url}/api/avatar/stop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'akool', sessionId }) });
+      const session = await created.json();
+      const { sessionId } = session;
+      const stopped = await fetch(`${url}/api/avatar/stop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(stopBody(session)) });
       assert.equal(stopped.status, 200);
       assert.deepEqual(await stopped.json(), { provider: 'akool', sessionId, stopped: true });
     } finally {

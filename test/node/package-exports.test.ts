@@ -21,7 +21,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 };
 
 /** Entries for server code only: resolved and imported in Node, never bundled for the browser. */
-const SERVER_ONLY = new Set(['./server']);
+const SERVER_ONLY = new Set(['./server', './server/redis']);
 
 const entries = Object.keys(pkg.exports);
 const specifier = (key: string) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`);
@@ -95,6 +95,9 @@ test('every exports entry resolves inside the installed package and imports in N
   const exportsOf = (key: string) => report.find((r) => r.specifier === specifier(key))!.exports!;
   assert.ok(exportsOf('.').includes('StreamingAvatarElement'));
   assert.ok(exportsOf('./react').includes('StreamingAvatar'));
+  assert.ok(exportsOf('./server').includes('memoryStore'));
+  // Loads without the optional `redis` peer installed: it takes the app's client, imports nothing.
+  assert.deepEqual(exportsOf('./server/redis'), ['redisStore']);
 });
 
 test('every JS entry has types, and TypeScript (nodenext) resolves each through exports', () => {

@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { createSessionHandler, toNodeHandler, type SessionHandler } from '../../src/server/index.js';
-import { assertNoSecrets, KEYS, post, read, SECRETS, useEnv } from './support/fake-env.js';
+import { assertNoSecrets, KEYS, post, read, SECRETS, STOP_SECRET, stopBody, useEnv } from './support/fake-env.js';
 
 /**
  * The handler's security promises that session-handler.test.ts does not already cover (bad bodies, origins and
@@ -127,10 +127,13 @@ describe('session handler security', () => {
     const tokens: string[] = [];
     try {
       // Default logger (console), and hooks that fail or refuse with a key in their own message.
+      let throwFor: string | undefined;
       const handler = createSessionHandler({
         providers: env.providers,
+        // Echoed back by the fake like every key (SECRETS): scrubbed too.
+        secret: STOP_SECRET,
         beforeStop: (_request, body) => {
-          if (body.sessionId === 'hook-throws') throw new Error(`lookup failed for ${KEYS.heygen}`);
+          if (body.sessionId === throwFor) throw new Error(`lookup failed for ${KEYS.heygen}`);
         },
         rateLimit: (request) => (request.headers.get('x-flood') ? { retryAfter: 5 } : undefined),
         allowedOrigins: (origin) => origin !== 'https://evil.example',
@@ -153,7 +156,7 @@ describe('session handler security', () => {
         for (const [key, value] of Object.entries(ok.json.transport as Record<string, unknown>)) {
           if (typeof value === 'string' && /token|sig/i.test(key)) tokens.push(value);
         }
-        await send({ provider: vendor, sessionId: ok.json.sessionId }, { path: '/api/avatar/stop' });
+        await send(stopBody(ok.json), { path: '/api/avatar/stop' });
         // The vendor echoes every configured key back in a failure (body and a header of its own).
         env.fake.vendor.failNext({
           vendor,
@@ -165,7 +168,11 @@ describe('session handler security', () => {
         const failed = await send({ provider: vendor, avatarId: 'a' });
         assert.ok(failed.status >= 400, `${vendor}: ${failed.text}`);
       }
-      await send({ provider: 'heygen', sessionId: 'hook-throws' }, { path: '/api/avatar/stop' });
+      const victim = await send({ provider: 'heygen', avatarId: 'a' });
+      throwFor = victim.json.sessionId;
+      await send(stopBody(victim.json), { path: '/api/avatar/stop' });
+      // Someone else's stop: refused without a word of why.
+      await send({ provider: 'heygen', sessionId: victim.json.sessionId }, { path: '/api/avatar/stop' });
       await send({ provider: 'heygen', avatarId: 'a' }, { headers: { 'content-type': 'application/json', 'x-flood': '1' } });
       await send({ provider: 'heygen', avatarId: 'a' }, { headers: { 'content-type': 'application/json', origin: 'https://evil.example' } });
       await send('{"provider": "heygen", "avatarId": ', {});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AvatarError, createSessionHandler } from '../../src/server/index.js';
 import type { SessionHandlerOptions } from '../../src/server/index.js';
-import { assertNoSecrets, KEYS, post, read, useEnv, withEnv } from './support/fake-env.js';
+import { assertNoSecrets, KEYS, post, read, STOP_SECRET, stop, stopBody, useEnv, withEnv } from './support/fake-env.js';
 
 /** The handler's own rules, whatever the vendor: routing, bodies, origins, hooks, limits, failures. */
 describe('session handler', () => {
@@ -10,7 +10,7 @@ describe('session handler', () => {
 
   /** A handler on the same fake vendor with other options. */
   const handlerWith = (options: Partial<SessionHandlerOptions>) =>
-    createSessionHandler({ providers: env.providers, logger: { warn: (message) => env.logs.push(message) }, ...options });
+    createSessionHandler({ providers: env.providers, secret: STOP_SECRET, logger: { warn: (message) => env.logs.push(message) }, ...options });
 
   describe('configuration', () => {
     it('answers 400 provider-not-configured for a vendor without secrets', async () => {
@@ -27,8 +27,6 @@ describe('session handler', () => {
       assert.equal(answer.status, 400);
       assert.equal(answer.json.error.code, 'provider-not-configured');
       assert.match(answer.json.error.message, /providers\.deepbrain\.userKey is not set/);
-      const stop = await post(handler, { provider: 'deepbrain', sessionId: 's' }, { path: '/api/avatar/stop' });
-      assert.equal(stop.json.error.code, 'provider-not-configured');
     });
   });
 
@@ -93,7 +91,7 @@ describe('session handler', () => {
     it('accepts the stop body as text/plain or without a type (sendBeacon and friends)', async () => {
       for (const headers of [{ 'content-type': 'text/plain;charset=UTF-8' }, {} as Record<string, string>]) {
         const { json } = await post(env.handler, { provider: 'akool', avatarId: 'a' });
-        const answer = await post(env.handler, JSON.stringify({ provider: 'akool', sessionId: json.sessionId }), { path: '/api/avatar/stop', headers });
+        const answer = await post(env.handler, JSON.stringify(stopBody(json)), { path: '/api/avatar/stop', headers });
         assert.equal(answer.status, 200, answer.text);
         assert.equal(env.fake.vendor.session(json.sessionId)!.state, 'closed');
       }
@@ -115,17 +113,17 @@ describe('session handler', () => {
       }
     });
 
-    it('refuses a stop body without a session id', async () => {
+    it('refuses a stop body with neither a session id nor a requestId', async () => {
       const answer = await post(env.handler, { provider: 'akool' }, { path: '/api/avatar/stop' });
       assert.equal(answer.status, 400);
-      assert.match(answer.json.error.message, /"sessionId" is required/);
+      assert.match(answer.json.error.message, /needs "sessionId" with its "stopToken", or the "requestId"/);
       const typed = await post(env.handler, { provider: 'akool', sessionId: 12 }, { path: '/api/avatar/stop' });
       assert.match(typed.json.error.message, /"sessionId" must be a non-empty string/);
     });
 
     it('routes by the path suffix, with or without a trailing slash', async () => {
       const { json } = await post(env.handler, { provider: 'akool', avatarId: 'a' });
-      const answer = await post(env.handler, { provider: 'akool', sessionId: json.sessionId }, { path: '/some/mount/stop/' });
+      const answer = await post(env.handler, stopBody(json), { path: '/some/mount/stop/' });
       assert.equal(answer.status, 200, answer.text);
       assert.equal(answer.json.stopped, true);
     });
@@ -251,69 +249,22 @@ describe('session handler', () => {
       assert.match(answer.json.error.message, /"duration"/);
     });
 
-    it('afterCreate receives the answer; beforeStop can refuse a stop', async () => {
+    it('afterCreate receives the answer; beforeStop can refuse a stop its token allows', async () => {
       const created: string[] = [];
+      const blocked = new Set<string>();
       const handler = handlerWith({
         afterCreate: (_request, session) => void created.push(session.sessionId),
-        beforeStop: (_request, body) => (created.includes(body.sessionId) ? undefined : false),
+        beforeStop: (_request, body) => (blocked.has(body.sessionId!) ? false : undefined),
       });
-      const { json } = await post(handler, { provider: 'akool', avatarId: 'a' });
-      assert.deepEqual(created, [json.sessionId]);
-      const foreign = await post(handler, { provider: 'akool', sessionId: 'someone-elses' }, { path: '/api/avatar/stop' });
-      assert.equal(foreign.status, 403);
-      assert.equal(foreign.json.error.code, 'token-forbidden');
-      const own = await post(handler, { provider: 'akool', sessionId: json.sessionId }, { path: '/api/avatar/stop' });
-      assert.equal(own.status, 200);
-    });
-
-    it('with stopSecret, only the browser that created a session can stop it (HttpOnly cookie, cleared on stop)', async () => {
-      const handler = handlerWith({ stopSecret: 'a-long-server-secret-for-tests' });
-      const mine = await post(handler, { provider: 'akool', avatarId: 'a' });
-      const theirs = await post(handler, { provider: 'akool', avatarId: 'b' });
-      const cookieOf = (answer: typeof mine) => answer.headers.getSetCookie()[0] ?? '';
-      assert.match(cookieOf(mine), /^sa-stop-[\w-]{24}=1; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/);
-      assert.ok(!cookieOf(mine).includes(mine.json.sessionId), 'the cookie does not name the session');
-      const jar = (answer: typeof mine) => cookieOf(answer).split(';')[0]!;
-      const stop = (sessionId: string, cookie?: string) =>
-        post(handler, JSON.stringify({ provider: 'akool', sessionId }), {
-          path: '/api/avatar/stop',
-          headers: { 'content-type': 'text/plain;charset=UTF-8', ...(cookie ? { cookie } : {}) },
-        });
-
-      // Someone who learnt the id: without the cookie, or with their own session's cookie.
-      for (const cookie of [undefined, jar(theirs), `${jar(theirs).split('=')[0]}x=1`]) {
-        const refused = await stop(mine.json.sessionId, cookie);
-        assert.equal(refused.status, 403, refused.text);
-        assert.equal(refused.json.error.code, 'token-forbidden');
-      }
-      assert.equal(env.fake.vendor.session(mine.json.sessionId)!.state, 'started');
-      // Also for another provider with the same id.
-      assert.equal((await post(handler, { provider: 'heygen', sessionId: mine.json.sessionId }, { path: '/api/avatar/stop', headers: { 'content-type': 'application/json', cookie: jar(mine) } })).status, 403);
-
-      const own = await stop(mine.json.sessionId, `other=1; ${jar(mine)}`);
-      assert.equal(own.status, 200, own.text);
-      assert.equal(env.fake.vendor.session(mine.json.sessionId)!.state, 'closed');
-      assert.match(cookieOf(own), new RegExp(`^${jar(mine).split('=')[0]}=; Path=/; Max-Age=0;`));
-      assert.equal(env.fake.vendor.session(theirs.json.sessionId)!.state, 'started');
-    });
-
-    it('with stopSecret, a create from another origin and a refused stop are each logged once (the cookie cannot bind those)', async () => {
-      const handler = handlerWith({ stopSecret: 'a-long-server-secret-for-tests' });
-      const crossSite = { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' };
-      const first = await post(handler, { provider: 'akool', avatarId: 'a' }, { headers: crossSite });
-      await post(handler, { provider: 'akool', avatarId: 'b' }, { headers: crossSite });
-      assert.equal(first.status, 200);
-      // A same-origin page is what the cookie is for: nothing to say.
-      await post(handler, { provider: 'akool', avatarId: 'c' }, { headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' } });
-      const crossLogs = env.logs.filter((line) => line.includes('Sec-Fetch-Site'));
-      assert.equal(crossLogs.length, 1, env.logs.join('\n'));
-      assert.match(crossLogs[0]!, /cross-site.*stops will be refused.*beforeStop/);
-      for (let i = 0; i < 2; i++) {
-        const refused = await post(handler, { provider: 'akool', sessionId: first.json.sessionId }, { path: '/api/avatar/stop' });
-        assert.equal(refused.status, 403);
-      }
-      assert.equal(env.logs.filter((line) => line.includes('was refused (403)')).length, 1, env.logs.join('\n'));
-      assertNoSecrets(env.logs, ['a-long-server-secret-for-tests', first.json.sessionId]);
+      const first = await post(handler, { provider: 'akool', avatarId: 'a' });
+      const second = await post(handler, { provider: 'akool', avatarId: 'a' });
+      assert.deepEqual(created, [first.json.sessionId, second.json.sessionId]);
+      blocked.add(first.json.sessionId);
+      const refused = await stop(handler, first.json);
+      assert.equal(refused.status, 403);
+      assert.equal(refused.json.error.code, 'token-forbidden');
+      assert.equal(env.fake.vendor.session(first.json.sessionId)!.state, 'started');
+      assert.equal((await stop(handler, second.json)).status, 200);
     });
 
     it('a request signal that aborts once the body is read (some adapters do) ends the create with a logged hint; clientAbort: false ignores it', async () => {
@@ -379,6 +330,26 @@ describe('session handler', () => {
       assert.equal(answer.status, 504);
       assert.equal(answer.json.error.code, 'vendor-unavailable');
       assert.match(answer.json.error.message, /did not answer within 50 ms/);
+      // The vendor made the session after the timeout: the handler read its late answer and stopped it.
+      await slow.handler.drain();
+      const [session, ...others] = slow.fake.vendor.sessions('akool');
+      assert.equal(others.length, 0);
+      assert.equal(session!.state, 'closed', 'the late session was stopped');
+      assert.deepEqual(slow.fake.vendor.requests.at(-1)!.body, { id: session!.id });
+      assert.ok(slow.logs.some((line) => line.includes(`answered after the 50 ms timeout`) && line.includes(`${session!.id} was stopped`)), slow.logs.join('\n'));
+      });
+    });
+
+    it('keeps a late create\'s concurrency slot until its answer is read, then frees it', async () => {
+      await withEnv({ fake: { latencyMs: 300 }, handler: { timeoutMs: 50, maxConcurrentSessions: 1 } }, async (slow) => {
+        assert.equal((await post(slow.handler, { provider: 'akool', avatarId: 'a' })).status, 504);
+        const busy = await post(slow.handler, { provider: 'akool', avatarId: 'a' });
+        assert.equal(busy.status, 429, 'the session that may still come holds the slot');
+        assert.equal(busy.json.error.code, 'capacity');
+        await slow.handler.drain();
+        assert.equal((await post(slow.handler, { provider: 'akool', avatarId: 'a' })).status, 504, 'past the cap again once the late session was stopped');
+        await slow.handler.drain();
+        assert.deepEqual(slow.fake.vendor.sessions('akool').map((session) => session.state), ['closed', 'closed']);
       });
     });
 

@@ -14,9 +14,11 @@ import { BUDGETS, KB, measureCdn, measurePeer, readCdnGraph } from '../../bench/
  * smaller; delete one when its budget test passes.
  */
 const CEILINGS = {
-  idle: 20_430,
-  core: 26_730,
-  livekitPageOverhead: 15_300,
+  // Raised by issue 13's element half (+1.1 KB: the create read to its end and its late session stopped,
+  // requestId, stop capability, capacity status, https-only URLs, chained expiry timers).
+  idle: 21_670,
+  core: 27_980,
+  livekitPageOverhead: 16_480,
 };
 
 const graph = readCdnGraph();

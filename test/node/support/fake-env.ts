@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach } from 'node:test';
-import { fakeVendorBaseUrl, startFakeVendor, type FakeVendorOptions, type RunningFakeVendor } from '../../../demo/fake-vendor/index.js';
+import { fakeVendorBaseUrl, startFakeVendor, type FakeVendorOptions, type RunningFakeVendor } from '../../../src/fake-vendor/index.js';
 import { createSessionHandler } from '../../../src/server/index.js';
 import type { ProviderConfigs, SessionHandler, SessionHandlerOptions } from '../../../src/server/index.js';
 
@@ -14,7 +14,9 @@ export const KEYS = {
   deepbrain: { appId: 'test-deepbrain-app', userKey: 'test-deepbrain-userkey-H5r4Tn6' },
   akool: 'test-akool-key-B9x1Cc4',
 };
-export const SECRETS = [KEYS.heygen, KEYS.konpro, KEYS.deepbrain.userKey, KEYS.akool];
+/** Signs the stop tokens of every test handler (shared, as several instances would share it). */
+export const STOP_SECRET = 'test-stop-secret-Vb7Kq2Xw9Lm4';
+export const SECRETS = [KEYS.heygen, KEYS.konpro, KEYS.deepbrain.userKey, KEYS.akool, STOP_SECRET];
 export const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
 
 export interface Env {
@@ -43,6 +45,7 @@ export async function createEnv(
   const calls: Env['calls'] = [];
   const handler = createSessionHandler({
     providers,
+    secret: STOP_SECRET,
     logger: { warn: (message) => logs.push(message) },
     now: () => NOW,
     fetch: async (input, init) => {
@@ -116,6 +119,16 @@ export async function post(
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return read(await handler(request));
+}
+
+/** The element's stop for a session it got: the create answer's provider, sessionId and stopToken. */
+export function stopBody(created: { provider: string; sessionId: string; stopToken?: string }): Record<string, string | undefined> {
+  return { provider: created.provider, sessionId: created.sessionId, stopToken: created.stopToken };
+}
+
+/** POSTs the element's stop for a create answer (`/api/avatar/stop`). */
+export function stop(handler: SessionHandler, created: Answer['json'], options: Omit<NonNullable<Parameters<typeof post>[2]>, 'path'> = {}): Promise<Answer> {
+  return post(handler, stopBody(created), { ...options, path: '/api/avatar/stop' });
 }
 
 /** Fails if any configured key (or any extra secret given) appears in the texts. */
