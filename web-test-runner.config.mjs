@@ -4,6 +4,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fromRollup } from '@web/dev-server-rollup';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync } from 'node:fs';
+import { backendsPlugin } from './test/backends/wtr-plugin.mjs';
 
 /**
  * Tests run in Debian's Chromium (or CHROME_PATH). Two groups: one where audio may autoplay, and one
@@ -22,6 +23,9 @@ const baseArgs = [
   '--no-first-run',
   // WebRTC on loopback: without this, host candidates are mDNS names and ICE never connects.
   '--disable-features=WebRtcHideLocalIpsWithMdns',
+  // The browser step runs in a loopback-only network namespace (scripts/netns.mjs), where 127.0.0.1 is the
+  // only address: Chromium gathers no loopback candidates without this.
+  '--allow-loopback-in-peer-connection',
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--js-flags=--expose-gc',
@@ -78,6 +82,8 @@ export default {
     backend.plugin,
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     commonjs({ strictRequires: false, include: ['**/node_modules/agora-rtc-sdk-ng/**', '**/node_modules/sdp/**'] }),
+    // Node-side backends the browser tests drive (test/helpers/backends.ts): one LiveKit test server per run.
+    backendsPlugin({ livekit: 'test/livekit-server/wtr-backend.ts' }),
   ],
   ...groupsOrSingle,
 };

@@ -15,6 +15,11 @@ export const CHROMIUM_ARGS = [
   '--disable-gpu',
   '--disable-background-networking',
   '--disable-features=WebRtcHideLocalIpsWithMdns',
+  // bench:start runs in a loopback-only network namespace, where only 127.0.0.1 exists: Chromium gathers
+  // loopback candidates only with this flag, and only once media permission is granted (the fake UI does).
+  '--allow-loopback-in-peer-connection',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
   '--autoplay-policy=no-user-gesture-required',
   '--js-flags=--expose-gc',
   '--enable-precise-memory-info',

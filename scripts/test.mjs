@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { chromiumVersion, ensureChromium, ensureDependencies, ensureRedis, root, startRedis } from './ensure.mjs';
+import { banner, namespaced } from './netns.mjs';
 
 ensureDependencies();
 const chrome = ensureChromium();
@@ -53,5 +54,22 @@ if (!only || only === 'node') {
   await redis.stop();
 }
 if (!only || only === 'examples') await step('example apps', process.execPath, nodeTests(testFiles(join(root, 'test', 'examples'))));
-if (!only || only === 'browser') await step('browser tests', bin('web-test-runner'), []);
+// The browser step runs in a loopback-only network namespace (the WebRTC tests, LiveKit's above all, pair
+// 127.0.0.1 only); the steps before it need the network (the example apps install their dependencies).
+if (!only || only === 'browser') {
+  const run = namespaced(bin('web-test-runner'), []);
+  if (run.error) {
+    console.error(
+      `\n${banner([
+        `NO LOOPBACK-ONLY NETWORK NAMESPACE: ${run.error}.`,
+        'The browser tests run on the host network: the LiveKit (real SDK) tests will FAIL and say why.',
+        'Run as root, or enable unprivileged user namespaces (kernel.unprivileged_userns_clone=1).',
+      ])}`,
+    );
+    await step('browser tests (host network)', bin('web-test-runner'), []);
+  } else {
+    console.log('\n[test] browser tests run in a loopback-only network namespace');
+    await step('browser tests', run.command, run.args);
+  }
+}
 console.log('\n[test] all passed');

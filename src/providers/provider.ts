@@ -1,7 +1,7 @@
 import type { AvatarError } from '../errors/avatar-error.js';
 import type { SessionDescription } from '../session/session-description.js';
 import type { EndedReason, InterruptResult, SessionConfig, SpeakMode } from '../session/session-types.js';
-import type { Transport, TransportKind } from '../transports/transport.js';
+import type { DataInfo, Transport, TransportKind } from '../transports/transport.js';
 
 /**
  * The seam every vendor implements in the browser. An adapter turns the element's commands into the
@@ -46,8 +46,8 @@ export interface ProviderAdapter {
   beforeConnect?(): Promise<void>;
   /** Runs once the transport has joined (Akool `set-params`). */
   afterConnect?(): Promise<void>;
-  /** A data message from the transport. */
-  receive(payload: Uint8Array): void;
+  /** A data message from the transport, with its topic and sender where the transport says them. */
+  receive(payload: Uint8Array, info?: DataInfo): void;
   speak(text: string, mode: SpeakMode): Promise<void>;
   interrupt(): Promise<InterruptResult>;
   /** Resets the vendor's idle timer, where the vendor has one. */

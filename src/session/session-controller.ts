@@ -580,8 +580,8 @@ export class SessionController {
       mediaChanged: () => {
         if (this.#isLive(session)) void this.#play(session);
       },
-      data: (payload) => {
-        if (this.#isLive(session)) session.provider?.receive(payload);
+      data: (payload, info) => {
+        if (this.#isLive(session)) session.provider?.receive(payload, info);
       },
       audioBlocked: (blocked) => {
         if (this.#isLive(session)) this.#setAudioBlocked(blocked);

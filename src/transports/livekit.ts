@@ -2,6 +2,7 @@ import type {
   AudioCaptureOptions,
   ConnectionError,
   ConnectionErrorReason,
+  DataPacket_Kind,
   DataPublishOptions,
   DisconnectReason,
   LocalParticipant,
@@ -13,7 +14,7 @@ import type {
 } from 'livekit-client';
 import { AvatarError } from '../errors/avatar-error.js';
 import { type EventOverloads, SdkTransport } from './sdk-helpers.js';
-import type { LiveKitCredentials, MicrophoneOptions, Transport, TransportOptions } from './transport.js';
+import type { LiveKitCredentials, MicrophoneOptions, SendOptions, Transport, TransportOptions } from './transport.js';
 
 /*
  * The part of livekit-client this plugin uses, written with the SDK's own types. The default loader below
@@ -30,7 +31,7 @@ export interface LiveKitRoomEvents {
   trackSubscribed: (track: LiveKitTrack, publication: unknown, participant: LiveKitParticipant) => void;
   trackUnsubscribed: (track: LiveKitTrack, publication: unknown, participant: LiveKitParticipant) => void;
   participantDisconnected: (participant: LiveKitParticipant) => void;
-  dataReceived: (payload: Uint8Array, participant?: LiveKitParticipant) => void;
+  dataReceived: (payload: Uint8Array, participant?: LiveKitParticipant, kind?: DataPacket_Kind, topic?: string) => void;
   audioPlaybackChanged: (playing: boolean) => void;
   reconnecting: () => void;
   signalReconnecting: () => void;
@@ -134,8 +135,8 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
     await this.#room?.disconnect(true);
   }
 
-  protected async transmit(payload: Uint8Array): Promise<void> {
-    const options: DataPublishOptions = { reliable: true };
+  protected async transmit(payload: Uint8Array, { topic }: SendOptions = {}): Promise<void> {
+    const options: DataPublishOptions = { reliable: true, topic };
     await this.#room!.localParticipant.publishData(new Uint8Array(payload), options);
   }
 
@@ -189,7 +190,7 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
       // brings them back before `reconnected`: decide after this task whether the avatar really left.
       participantDisconnected: ({ identity }) =>
         queueMicrotask(() => (this.#reconnecting ? this.#unwound.add(identity) : this.left(identity))),
-      dataReceived: (payload) => host.data(payload),
+      dataReceived: (payload, participant, _kind, topic) => host.data(payload, { topic, from: participant?.identity }),
       audioPlaybackChanged: (playing) => host.audioBlocked(!playing),
       reconnecting: () => this.#setReconnecting(),
       signalReconnecting: () => this.#setReconnecting(),
@@ -233,8 +234,9 @@ class LiveKitTransport extends SdkTransport<LiveKitSdk, string, LiveKitCredentia
   protected joinError(error: unknown): AvatarError {
     const reasons = this.sdk?.ConnectionErrorReason;
     if (reasons && isConnectionError(error)) {
-      if (error.reason === reasons.NotAllowed && error.status === 401) {
-        return this.fail(error, 'transport-token-expired', 'The LiveKit token was refused (expired or not valid)');
+      // A LiveKit server refuses any bad token with 401; only its text says an expired one ("token is expired").
+      if (error.reason === reasons.NotAllowed && error.status === 401 && /expired/i.test(error.message)) {
+        return this.fail(error, 'transport-token-expired', 'The LiveKit token expired');
       }
       if (error.reason === reasons.Timeout) return this.fail(error, 'transport-join-timeout', 'LiveKit timed out while joining');
       if (error.reason === reasons.Cancelled) return this.fail(error, 'aborted', 'The LiveKit join was cancelled');

@@ -4,6 +4,7 @@ import { loadMicrophone } from './microphone-loader.js';
 import type {
   LocalCredentials,
   MicrophoneOptions,
+  SendOptions,
   Transport,
   TransportCredentials,
   TransportHost,
@@ -150,7 +151,7 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
   }
 
   /** Every SDK caps a data message; above the cap the element gets a typed error instead of a silent drop. */
-  async send(payload: Uint8Array): Promise<void> {
+  async send(payload: Uint8Array, options?: SendOptions): Promise<void> {
     const { name } = this.#setup;
     if (payload.byteLength > this.maxMessageBytes) {
       throw new AvatarError(
@@ -165,7 +166,7 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
       throw new AvatarError('transport-send-failed', `${this.#setup.room} is reconnecting.`, { fatal: false });
     }
     try {
-      await this.transmit(payload);
+      await this.transmit(payload, options);
     } catch (error) {
       const code = this.tooLarge?.(error) ? 'transport-data-too-large' : 'transport-send-failed';
       throw this.fail(error, code, `${name} could not send a data message`, false);
@@ -183,8 +184,8 @@ export abstract class SdkTransport<S, Id, C extends SdkCredentials> implements T
   protected abstract leave(): Promise<void>;
   /** Maps an SDK join failure onto the element's codes (see `fail`). */
   protected abstract joinError(error: unknown): AvatarError;
-  /** Sends one data message through the joined SDK. */
-  protected abstract transmit(payload: Uint8Array): Promise<void> | void;
+  /** Sends one data message through the joined SDK (with its topic where the SDK has topics). */
+  protected abstract transmit(payload: Uint8Array, options?: SendOptions): Promise<void> | void;
 
   /** Runs once joined. */
   protected afterJoin?(): void;

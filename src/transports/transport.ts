@@ -54,12 +54,25 @@ export interface MicrophoneOptions {
   autoGainControl?: boolean;
 }
 
+/** Where a data message came from, as far as the transport knows. */
+export interface DataInfo {
+  /** The message's topic (LiveKit). */
+  topic?: string;
+  /** The sender's identity (LiveKit), user id (TRTC) or uid (Agora). */
+  from?: string;
+}
+
+export interface SendOptions {
+  /** The message's topic, where the transport has topics (LiveKit); others ignore it. */
+  topic?: string;
+}
+
 /** What a transport reports back. Calls after `disconnect()` are ignored by the session. */
 export interface TransportHost {
   /** Remote avatar tracks were attached to (or removed from) the `<video>`; the session (re)starts playback. */
   mediaChanged(): void;
   /** A data message from the avatar's side. */
-  data(payload: Uint8Array): void;
+  data(payload: Uint8Array, info?: DataInfo): void;
   /** The SDK could not start audio without a user gesture (`true`), or audio now plays (`false`). */
   audioBlocked(blocked: boolean): void;
   /** The connection dropped and the SDK is trying to get it back. */
@@ -97,7 +110,7 @@ export interface Transport {
   /** Joins the room. Rejects with an AvatarError (`transport-join-failed`, `transport-join-timeout`, `aborted`). */
   connect(signal: AbortSignal): Promise<void>;
   /** Sends one data message reliably. Rejects with `transport-data-too-large` above `maxMessageBytes`. */
-  send(payload: Uint8Array): Promise<void>;
+  send(payload: Uint8Array, options?: SendOptions): Promise<void>;
   /**
    * Publishes the microphone. Rejects with `mic-denied`, `mic-not-found`, `insecure-context` or `mic-failed`.
    * A transport without `microphoneTrack()` may resolve with the published track instead (read once).

@@ -3,7 +3,7 @@ import type { StreamingAvatarElement } from '../../src/element/streaming-avatar-
 import type { ProviderContext } from '../../src/providers/provider.js';
 import { registerProvider } from '../../src/providers/registry.js';
 import { registerTransport } from '../../src/transports/registry.js';
-import type { Transport, TransportCredentials, TransportHost, TransportOptions } from '../../src/transports/transport.js';
+import type { DataInfo, Transport, TransportCredentials, TransportHost, TransportOptions } from '../../src/transports/transport.js';
 import { liveTracks } from '../fakes/media.js';
 import { recordEvents } from './events.js';
 
@@ -17,6 +17,8 @@ export interface Harness {
   /** The element's one `<video>`, in its shadow root. */
   readonly video: HTMLVideoElement;
   received: Uint8Array[];
+  /** The topic and sender the transport gave with each received message (same order). */
+  receivedInfo: DataInfo[];
   /** Every report the transport made to its host, by method name, in order. */
   hostCalls: string[];
   /** The transport the session created (through the provider's context). */
@@ -46,6 +48,7 @@ export function startHarness({ credentials, create, joinTimeoutMs, attributes = 
   const kind = credentials.kind;
   const provider = `test-${kind}-${++counter}`;
   const received: Uint8Array[] = [];
+  const receivedInfo: DataInfo[] = [];
   const hostCalls: string[] = [];
   let context: ProviderContext | undefined;
   let interrupts = 0;
@@ -60,7 +63,10 @@ export function startHarness({ credentials, create, joinTimeoutMs, attributes = 
       createProvider(ctx) {
         context = ctx;
         return {
-          receive: (payload) => void received.push(payload),
+          receive: (payload, info) => {
+            received.push(payload);
+            receivedInfo.push(info ?? {});
+          },
           speak: async () => undefined,
           interrupt: async () => {
             interrupts++;
@@ -88,6 +94,7 @@ export function startHarness({ credentials, create, joinTimeoutMs, attributes = 
       return video;
     },
     received,
+    receivedInfo,
     hostCalls,
     events,
     outcome: () => ({ state: el.state, code: el.error?.code, reason: events.of('avatar-ended')[0]?.reason }),
