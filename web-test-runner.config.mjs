@@ -1,10 +1,9 @@
-import { moneyBackend } from './test/backend/wtr-money-backend.mjs';
 import rollupCommonjs from '@rollup/plugin-commonjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fromRollup } from '@web/dev-server-rollup';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync } from 'node:fs';
-import { backendsPlugin } from './test/backends/wtr-plugin.mjs';
+import { testBackends } from './test/backends/wtr-plugin.mjs';
 
 /**
  * Tests run in Debian's Chromium (or CHROME_PATH). Two groups: one where audio may autoplay, and one
@@ -67,8 +66,7 @@ const groupsOrSingle = singleFile
       ],
     };
 
-// The real session handler and fake vendor, in Node, for tests that need a real server (test/backend/).
-const backend = moneyBackend();
+const backends = testBackends({ livekit: 'test/livekit-server/wtr-backend.ts', money: 'test/backend/money-backend.ts' });
 
 export default {
   nodeResolve: { exportConditions: ['browser', 'development'] },
@@ -77,13 +75,12 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 8 * 60 * 1000,
   browserStartTimeout: 60000,
-  middleware: [backend.middleware],
+  middleware: [backends.middleware],
   plugins: [
-    backend.plugin,
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     commonjs({ strictRequires: false, include: ['**/node_modules/agora-rtc-sdk-ng/**', '**/node_modules/sdp/**'] }),
     // Node-side backends the browser tests drive (test/helpers/backends.ts): one LiveKit test server per run.
-    backendsPlugin({ livekit: 'test/livekit-server/wtr-backend.ts' }),
+    backends.plugin,
   ],
   ...groupsOrSingle,
 };

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import type { ServerResponse } from 'node:http';
 import { createSessionHandler, sendResponse, toRequest, type NodeRequest, type SessionHandler } from '../src/server/index.js';
+import { sharedLiveKitServer, stopSharedLiveKitServer } from '../test/livekit-server/shared.js';
 import { createFakeVendor, DEFAULT_FAKE_KEYS, fakeVendorBaseUrl, type FakeVendor } from '../src/fake-vendor/index.js';
 
 /**
@@ -20,9 +21,14 @@ export interface DevBackend {
   close(): void;
 }
 
-/** `origin` is where the dev server listens, e.g. `http://localhost:8080`. */
-export function createDevBackend(origin: string): DevBackend {
-  const vendor = createFakeVendor();
+/**
+ * `origin` is where the dev server listens, e.g. `http://localhost:8080`. The fake vendors open their
+ * LiveKit sessions' rooms on the project's LiveKit test server (test/livekit-server/), so the demo plays
+ * them with the real livekit-client.
+ */
+export async function createDevBackend(origin: string): Promise<DevBackend> {
+  const livekit = await sharedLiveKitServer();
+  const vendor = createFakeVendor({ livekit });
   const keys = DEFAULT_FAKE_KEYS;
   const handler = createSessionHandler({
     providers: {
@@ -45,6 +51,9 @@ export function createDevBackend(origin: string): DevBackend {
       const response = new URL(request.url).pathname.startsWith('/fake-vendor/') ? await vendor(request) : await handler(request);
       await sendResponse(response, res);
     },
-    close: () => vendor.close(),
+    close: () => {
+      vendor.close();
+      void stopSharedLiveKitServer();
+    },
   };
 }

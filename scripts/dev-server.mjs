@@ -42,7 +42,7 @@ export async function startDemoServer({ port = 8080, middleware = [], fakeBacken
   });
   const address = server.server?.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  if (createDevBackend) backend = createDevBackend(`http://localhost:${actualPort}`);
+  if (createDevBackend) backend = await createDevBackend(`http://localhost:${actualPort}`);
   return {
     url: `http://localhost:${actualPort}/`,
     stop: async () => {

@@ -5,6 +5,7 @@ import { toNodeHandler } from '../server/node.js';
 import { systemClock, type Clock } from './clock.js';
 import { CORS_HEADERS, eventStream, json, type RouteContext } from './http.js';
 import { FAKE_VENDORS } from './registry.js';
+import type { LiveKitTestServer } from './rooms.js';
 import { Relay, type RelayMessage } from './relay.js';
 import { SessionStore, type FakeSession, type FakeVendorName } from './sessions.js';
 import { DEFAULT_FAKE_KEYS, type FakeKeys, type FakeVendorModule } from './vendor.js';
@@ -20,6 +21,7 @@ export { createManualClock, systemClock, type Clock, type ManualClock } from './
 export { FAKE_AGORA_APP_ID, FAKE_AGORA_UID, FAKE_AKOOL_AVATAR_IDENTITY, FAKE_TRTC_APP_ID } from './credentials.js';
 export { DEFAULT_FAKE_KEYS, type FakeKeys } from './vendor.js';
 export type { RelayMessage } from './relay.js';
+export { openAvatarRoom, type FakeAvatarRoom } from './rooms.js';
 export type { FakeSession, FakeSessionState, FakeVendorName } from './sessions.js';
 
 export interface FakeVendorOptions {
@@ -33,6 +35,8 @@ export interface FakeVendorOptions {
   akoolTrtcFields?: 'demo' | 'openapi';
   /** Delay before every answer, in milliseconds (timeouts). */
   latencyMs?: number;
+  /** The LiveKit test server for the sessions' rooms (see `FakeDeps.livekit`). */
+  livekit?: LiveKitTestServer;
 }
 
 export interface RecordedRequest {
@@ -87,6 +91,7 @@ export function createFakeVendor(options: FakeVendorOptions = {}): FakeVendor {
     clock,
     sessionDurationLimitS: options.sessionDurationLimit ?? 600,
     akoolTrtcFields: options.akoolTrtcFields ?? 'demo',
+    livekit: options.livekit,
   };
   const modules = Object.fromEntries(
     Object.entries(FAKE_VENDORS).map(([name, create]) => [name, create(deps)]),

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { LiveKitTestServer } from './rooms.js';
 import type { RouteContext } from './http.js';
 import type { Relay } from './relay.js';
 import type { FakeSession, FakeVendorName, SessionStore } from './sessions.js';
@@ -28,6 +29,11 @@ export interface FakeDeps {
   sessionDurationLimitS: number;
   /** Which TRTC field names the fake Akool answers with. */
   akoolTrtcFields: 'demo' | 'openapi';
+  /**
+   * The LiveKit test server the fakes open their sessions' rooms on (src/fake-vendor/rooms.ts), so the real
+   * livekit-client plays them. Unset (Node tests of REST alone): LiveKit credentials point at no server.
+   */
+  livekit?: LiveKitTestServer;
 }
 
 /** One fake vendor: its routes, and its own envelope for failures the router detects. */

@@ -3,6 +3,8 @@
 import type { ServerResponse } from 'node:http';
 import { createFakeVendor, DEFAULT_FAKE_KEYS, type FakeVendor } from '../../src/fake-vendor/index.js';
 import { createSessionHandler, sendResponse, toRequest, type NodeRequest, type SessionHandler } from '../../src/server/index.js';
+import type { LiveKitTestServer } from '../livekit-server/server.js';
+import { sharedLiveKitServer } from '../livekit-server/shared.js';
 
 /**
  * `/__money-backend/<ns>/api/avatar` (+ `/stop`) is the real `createSessionHandler`, holding the fake keys;
@@ -53,8 +55,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const vendorDelay = () => VENDOR_LATENCY_MS[0] + Math.random() * (VENDOR_LATENCY_MS[1] - VENDOR_LATENCY_MS[0]);
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
 
-function createNamespace(origin: string, ns: string): Namespace {
-  const vendor = createFakeVendor();
+function createNamespace(origin: string, ns: string, livekit?: LiveKitTestServer): Namespace {
+  const vendor = createFakeVendor({ livekit });
   const vendorBase = `${origin}${BACKEND_PREFIX}${ns}/fake-vendor`;
   // In process, with the vendor's path: the fake vendor serves `/fake-vendor/<vendor>/…`.
   const vendorFetch: typeof fetch = async (input, init) => {
@@ -92,7 +94,8 @@ export interface MoneyBackend {
   close(): void;
 }
 
-export function createMoneyBackend(): MoneyBackend {
+/** `livekit`: the test server the fake vendors open their rooms on. */
+export function createMoneyBackend(livekit?: LiveKitTestServer): MoneyBackend {
   const spaces = new Map<string, Namespace>();
 
   async function answer(request: Request, ns: string, rest: string, gone: AbortSignal): Promise<Response> {
@@ -104,7 +107,7 @@ export function createMoneyBackend(): MoneyBackend {
       return json({ closed: Boolean(space) });
     }
     // Only the token endpoint opens a namespace: a relay reconnecting after close() finds nothing.
-    if (!space && rest.startsWith('/api/avatar')) spaces.set(ns, (space = createNamespace(url.origin, ns)));
+    if (!space && rest.startsWith('/api/avatar')) spaces.set(ns, (space = createNamespace(url.origin, ns, livekit)));
     if (!space) return json({ error: `No such namespace: ${ns}` }, 404);
     if (rest === '/census') {
       const census: Census = {
@@ -166,13 +169,9 @@ export function createMoneyBackend(): MoneyBackend {
   };
 }
 
-/**
- * The same backend in the shape of the `backendsPlugin` of test/backends/wtr-plugin.mjs (the LiveKit test
- * server's branch): once both are merged, `backendsPlugin({ …, money: 'test/backend/money-backend.ts' })`
- * can mount it instead of test/backend/wtr-money-backend.mjs.
- */
+/** The backend as test/backends/wtr-plugin.mjs mounts it, its fake vendors on the shared LiveKit test server. */
 export async function createBackend() {
-  const backend = createMoneyBackend();
+  const backend = createMoneyBackend(await sharedLiveKitServer());
   return {
     commands: {},
     async http(req: NodeRequest, res: ServerResponse): Promise<boolean> {

@@ -16,27 +16,30 @@ import { tsImport } from 'tsx/esm/api';
 /**
  * @param {Record<string, string>} modules backend name → TypeScript module (path from the repo root) that
  *   exports `createBackend(): Promise<Backend>`.
+ * @returns {{ plugin: object, middleware: (ctx: any, next: () => Promise<void>) => Promise<void> }} the plugin
+ *   (start, stop, commands) and the middleware that serves the backends' HTTP routes: it goes in the config's
+ *   `middleware`, which runs before the dev server's own (a plugin's `app.use` would run after its 404).
  */
-export function backendsPlugin(modules) {
+export function testBackends(modules) {
   /** @type {Map<string, Backend>} */
   const backends = new Map();
   const root = new URL('../../', import.meta.url);
-  return {
+  const middleware = async (ctx, next) => {
+    for (const backend of backends.values()) {
+      if (backend.http && (await backend.http(ctx.req, ctx.res))) {
+        ctx.respond = false;
+        return;
+      }
+    }
+    await next();
+  };
+  const plugin = {
     name: 'test-backends',
-    async serverStart({ app }) {
+    async serverStart() {
       for (const [name, path] of Object.entries(modules)) {
         const module = await tsImport(new URL(path, root).href, import.meta.url);
         backends.set(name, await module.createBackend());
       }
-      app.use(async (ctx, next) => {
-        for (const backend of backends.values()) {
-          if (backend.http && (await backend.http(ctx.req, ctx.res))) {
-            ctx.respond = false;
-            return;
-          }
-        }
-        await next();
-      });
     },
     async serverStop() {
       for (const backend of backends.values()) await backend.stop();
@@ -55,4 +58,5 @@ export function backendsPlugin(modules) {
       }
     },
   };
+  return { plugin, middleware };
 }

@@ -6,7 +6,7 @@ import { type TokenOptions } from './auth.js';
 import type { BotSpec, DataInfo } from './bot.js';
 import { networkIsolation } from './network.js';
 import type { DisconnectReasonName, RoomOptions, TestRoom } from './room.js';
-import { startLiveKitTestServer } from './server.js';
+import { sharedLiveKitServer, stopSharedLiveKitServer } from './shared.js';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const bytesOf = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
@@ -17,7 +17,7 @@ interface Inbox {
 }
 
 export async function createBackend() {
-  const server = await startLiveKitTestServer();
+  const server = await sharedLiveKitServer();
   const inboxes = new Map<string, Inbox>();
   let counter = 0;
 
@@ -97,5 +97,5 @@ export async function createBackend() {
     allowSignal: ({ room: name, identity }: { room: string; identity: string }) => (server.allowSignal(name, identity), true),
   };
 
-  return { commands, server, stop: () => server.stop() };
+  return { commands, server, stop: () => stopSharedLiveKitServer() };
 }
